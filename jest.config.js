@@ -1,0 +1,24 @@
+// Jest 30 in native ESM mode (npm test passes --experimental-vm-modules): Nest 12 is ESM-only,
+// so the tests load the same ES modules the app runs. ts-jest transpiles each file on its own
+// (isolatedModules in tsconfig.json); `npm run lint` does the type check once for the whole tree.
+const tsJest = [
+  'ts-jest',
+  { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false },
+];
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  // Sources import './x.js' as NodeNext requires; Jest resolves that to the .ts file.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': tsJest },
+  testEnvironment: 'node',
+};
+
+export default {
+  testTimeout: 30_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.e2e-spec.ts'] },
+  ],
+};
