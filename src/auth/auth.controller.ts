@@ -1,0 +1,79 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CurrentUser } from '../session/current-user.decorator.js';
+import { Public } from '../session/public.decorator.js';
+import { isFormPost } from '../session/request-kind.js';
+import { safeRedirectTarget } from '../session/safe-redirect.js';
+import { SESSION_OPTIONS } from '../session/session.constants.js';
+import type { SessionProfile } from '../session/session-data.augmentation.js';
+import { InvalidCredentialsException } from '../session/session.exceptions.js';
+import { SessionGuard } from '../session/session.guard.js';
+import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { AuthService } from './auth.service.js';
+import { LoginDto } from './login.dto.js';
+
+export interface ProfileResponse {
+  profile: SessionProfile;
+}
+
+/** `/auth`: JSON for SPAs and API clients, redirects for classic HTML form posts. */
+@Controller('auth')
+@UseGuards(SessionGuard)
+// Its own pipe, so the routes validate the same whatever global pipes the app sets.
+@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProfileResponse | void> {
+    const form = isFormPost(req);
+    try {
+      const profile = await this.auth.login(req, res, dto.email, dto.password);
+      if (!form) return { profile };
+      res.redirect(303, safeRedirectTarget(dto.next));
+    } catch (err) {
+      if (!form || !(err instanceof InvalidCredentialsException)) throw err;
+      res.redirect(303, this.loginPage({ error: 'invalid', next: safeRedirectTarget(dto.next) }));
+    }
+  }
+
+  /** POST only: a GET that logs out could be triggered by any <img> on another site. */
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(req, res);
+    if (isFormPost(req)) res.redirect(303, this.options.loginUrl);
+  }
+
+  @Get('me')
+  me(@CurrentUser() profile: SessionProfile): ProfileResponse {
+    return { profile };
+  }
+
+  private loginPage(query: Record<string, string>): string {
+    const separator = this.options.loginUrl.includes('?') ? '&' : '?';
+    return `${this.options.loginUrl}${separator}${new URLSearchParams(query).toString()}`;
+  }
+}

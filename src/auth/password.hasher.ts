@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import argon2 from 'argon2';
+import { SESSION_OPTIONS } from '../session/session.constants.js';
+import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+
+/**
+ * argon2id with OWASP's parameters by default (m=19456 KiB, t=2, p=1; ASVS 5.0 V11.4.2).
+ * The work runs on libuv's thread pool, so the event loop keeps serving other requests.
+ */
+@Injectable()
+export class PasswordHasher {
+  private dummyHash?: Promise<string>;
+
+  constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id, ...this.options.passwordHash });
+  }
+
+  /** False for a wrong password and for a hash that is not a valid argon2 string. */
+  async verify(hash: string, password: string): Promise<boolean> {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  }
+
+  /** True when `hash` was made with weaker parameters than the configured ones. */
+  needsRehash(hash: string): boolean {
+    try {
+      return argon2.needsRehash(hash, this.options.passwordHash);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Spends one verify's worth of time on a hash nobody owns, so an unknown email costs as much
+   * as a wrong password and response times do not reveal which accounts exist (ASVS 5.0 V6.3.8).
+   */
+  async verifyDummy(password: string): Promise<void> {
+    this.dummyHash ??= this.hash('nest-session-auth dummy password');
+    await this.verify(await this.dummyHash, password);
+  }
+}

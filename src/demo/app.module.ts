@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { sessionConfig } from '../session/session.config.js';
+import { SESSION_ASYNC_OPTIONS_TYPE } from '../session/session.module-definition.js';
+import { SessionModule } from '../session/session.module.js';
+import { SessionGuard } from '../session/session.guard.js';
+import { USER_DIRECTORY } from '../session/session.constants.js';
+import { demoConfig } from './demo.config.js';
+import { DemoController } from './demo.controller.js';
+import { DemoUserDirectory } from './demo-user.directory.js';
+
+@Module({})
+export class AppModule {
+  /** Built on call, so the environment is read when the app boots, not when this file loads. */
+  static async forRoot(): Promise<DynamicModule> {
+    return {
+      module: AppModule,
+      imports: [
+        await ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          load: [sessionConfig, demoConfig],
+          // Tests set their environment explicitly; a developer's .env must not leak into them.
+          ignoreEnvFile: process.env.NODE_ENV === 'test',
+        }),
+        SessionModule.forRootAsync({
+          inject: [sessionConfig.KEY],
+          useFactory: (config: ConfigType<typeof sessionConfig>) => config,
+        } satisfies typeof SESSION_ASYNC_OPTIONS_TYPE),
+      ],
+      controllers: [DemoController],
+      providers: [
+        { provide: USER_DIRECTORY, useClass: DemoUserDirectory },
+        // Every route needs a session unless marked @Public().
+        { provide: APP_GUARD, useClass: SessionGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { PasswordHasher } from '../auth/password.hasher.js';
+import type { UserDirectory, UserRecord } from '../auth/user-directory.interface.js';
+import { demoConfig } from './demo.config.js';
+
+/** Users seeded from DEMO_USERS and hashed at boot; a real app backs this with its database. */
+@Injectable()
+export class DemoUserDirectory implements UserDirectory, OnModuleInit {
+  private readonly users = new Map<string, UserRecord>();
+
+  constructor(
+    @Inject(demoConfig.KEY) private readonly config: ConfigType<typeof demoConfig>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await Promise.all(
+      this.config.users.map(async ({ email, password }, i) => {
+        const name = email.split('@')[0];
+        this.users.set(email, {
+          id: `user-${i + 1}`,
+          email,
+          displayName: name.charAt(0).toUpperCase() + name.slice(1),
+          roles: i === 0 ? ['admin', 'user'] : ['user'],
+          passwordHash: await this.hasher.hash(password),
+        });
+      }),
+    );
+  }
+
+  findByEmail(email: string): Promise<UserRecord | undefined> {
+    return Promise.resolve(this.users.get(email));
+  }
+
+  updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
+    for (const user of this.users.values()) {
+      if (user.id === userId) user.passwordHash = passwordHash;
+    }
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CurrentUser } from '../session/current-user.decorator.js';
+import { Public } from '../session/public.decorator.js';
+import { safeRedirectTarget } from '../session/safe-redirect.js';
+import type { SessionProfile } from '../session/session-data.augmentation.js';
+import type { PageVisit } from './demo-session.augmentation.js';
+import { homePage, loginPage, profilePage } from './views.js';
+
+const MAX_HISTORY = 20;
+
+/** The demo's pages. SessionGuard is global here (APP_GUARD), so public pages say so. */
+@Controller()
+export class DemoController {
+  @Public()
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  home(@Req() req: Request): string {
+    recordVisit(req);
+    return homePage(req.session?.profile);
+  }
+
+  @Public()
+  @Get('login')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  login(@Query('next') next?: unknown, @Query('error') error?: unknown): string {
+    return loginPage(safeRedirectTarget(next), error !== undefined);
+  }
+
+  @Get('profile')
+  @Header('Cache-Control', 'no-store')
+  profile(
+    @CurrentUser() profile: SessionProfile,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): string | { profile: SessionProfile; history: PageVisit[] } {
+    recordVisit(req);
+    const history = req.session.history ?? [];
+    if (req.accepts(['text/html', 'application/json']) === 'application/json') {
+      return { profile, history };
+    }
+    res.type('html');
+    return profilePage(profile, history);
+  }
+
+  @Public()
+  @Get('health')
+  health(): { status: string } {
+    return { status: 'ok' };
+  }
+}
+
+/** Appends this page to the signed-in session's history (the demo's own session data). */
+function recordVisit(req: Request): void {
+  if (!req.session?.profile) return;
+  const history = req.session.history ?? [];
+  history.push({ path: req.path, at: Date.now() });
+  req.session.history = history.slice(-MAX_HISTORY);
+}

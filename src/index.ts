@@ -1,0 +1,30 @@
+// The public API of nest-session-auth. Internals (store factory, helpers) stay unexported.
+export * from './session/session-data.augmentation.js';
+export { SessionModule } from './session/session.module.js';
+export { sessionConfig, sessionOptionsFromEnv } from './session/session.config.js';
+export type {
+  PasswordHashOptions,
+  SameSiteSetting,
+  SessionModuleOptions,
+  SessionStoreKind,
+} from './session/session-options.interface.js';
+export {
+  SessionSetupError,
+  type ResolvedSessionOptions,
+} from './session/session-options.resolver.js';
+export {
+  SESSION_OPTIONS,
+  SESSION_STORE,
+  USER_DIRECTORY,
+  IS_PUBLIC_KEY,
+} from './session/session.constants.js';
+export { SessionGuard } from './session/session.guard.js';
+export { Public } from './session/public.decorator.js';
+export { CurrentUser } from './session/current-user.decorator.js';
+export { isSafeRedirect, safeRedirectTarget } from './session/safe-redirect.js';
+export * from './session/session.exceptions.js';
+export type { SessionStoreAdapter } from './session/stores/session-store.interface.js';
+export { AuthService } from './auth/auth.service.js';
+export { PasswordHasher } from './auth/password.hasher.js';
+export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';
+export { LoginDto } from './auth/login.dto.js';

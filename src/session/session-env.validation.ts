@@ -1,0 +1,79 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { Type } from 'class-transformer';
+import { SessionSetupError } from './session-options.resolver.js';
+
+/** The environment variables the session namespace reads, as class-validator sees them. */
+export class SessionEnvironment {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @IsString()
+  SESSION_SECRET?: string;
+
+  @IsOptional()
+  @IsIn(['redis', 'memory', 'postgres'])
+  SESSION_STORE?: string;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'must be a valid cookie name token' })
+  SESSION_COOKIE_NAME?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  SESSION_IDLE_TIMEOUT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  SESSION_ABSOLUTE_TIMEOUT?: number;
+
+  @IsOptional()
+  @IsIn(['auto', 'true', 'false'])
+  COOKIE_SECURE?: string;
+
+  @IsOptional()
+  @IsIn(['lax', 'strict', 'none'])
+  COOKIE_SAMESITE?: string;
+
+  @IsOptional()
+  @Matches(/^\.?[A-Za-z0-9.-]+$/, { message: 'must be a host name such as example.com' })
+  COOKIE_DOMAIN?: string;
+
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Matches(/^\/(?![/\\])/, { message: 'must be a path on this site such as /login' })
+  LOGIN_URL?: string;
+}
+
+/**
+ * Validates `env` and returns it typed. A bad value stops the boot with one line that names the
+ * variable; the value itself is never echoed, since it may be a secret.
+ */
+export function validateSessionEnvironment(env: NodeJS.ProcessEnv): SessionEnvironment {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = plainToInstance(SessionEnvironment, defined, { excludeExtraneousValues: false });
+  const errors = validateSync(parsed, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const why = Object.values(e.constraints ?? {}).join('; ');
+      return `${e.property} ${why.replace(new RegExp(`^${e.property} `), '')}`;
+    });
+    throw new SessionSetupError(`invalid environment: ${lines.join(', ')}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,60 @@
+export type SessionStoreKind = 'redis' | 'memory' | 'postgres';
+export type SameSiteSetting = 'lax' | 'strict' | 'none';
+
+/** Argon2id cost parameters. Defaults are OWASP's (m=19456 KiB, t=2, p=1). */
+export interface PasswordHashOptions {
+  /** Memory in KiB. Default 19456 (19 MiB), OWASP's minimum for argon2id. */
+  memoryCost?: number;
+  /** Iterations. Default 2. */
+  timeCost?: number;
+  /** Lanes. Default 1: more lanes only help when a login has cores to spare. */
+  parallelism?: number;
+}
+
+/** Options of `SessionModule.forRoot` / `forRootAsync`. Every field but `secrets` has a default. */
+export interface SessionModuleOptions {
+  /**
+   * Secrets for signing the session cookie. The first signs; all of them verify, so a new secret
+   * can be put first while the old one still accepts existing cookies (rotation).
+   * In production each must be at least 32 characters.
+   */
+  secrets: string[];
+  /** `true` when NODE_ENV=production: turns weak settings into boot errors. Default false. */
+  production?: boolean;
+  /** Where sessions live. Default `redis` when `redisUrl` is set, else `memory`. */
+  store?: SessionStoreKind;
+  /** node-redis URL, e.g. `redis://127.0.0.1:6379`. Required for the `redis` store. */
+  redisUrl?: string;
+  /** Key prefix in Redis. Default `sess:`. */
+  keyPrefix?: string;
+  /**
+   * Milliseconds a store command (and the first connection) may take before the request is
+   * answered 503. Default 1500, so an outage is reported well within 2 s instead of hanging.
+   */
+  storeTimeoutMs?: number;
+  /** Most sessions the embedded store keeps before evicting the least recently used. Default 10000. */
+  memoryStoreMax?: number;
+  /** Cookie name. Default `__Host-sid` when Secure (the prefix pins it to this host), else `sid`. */
+  cookieName?: string;
+  /** Secure cookie. Default `production`: HTTPS-only in production, plain HTTP in development. */
+  cookieSecure?: boolean;
+  /** SameSite. Default `lax`: sent on top-level navigations, not on cross-site subrequests. */
+  cookieSameSite?: SameSiteSetting;
+  /** Cookie Domain. Default none (host-only), which `__Host-` cookies require. */
+  cookieDomain?: string;
+  /** Seconds a session may sit unused before it is gone. Default 1800 (30 min). */
+  idleTimeoutSeconds?: number;
+  /** Seconds from login after which a session ends even if active. Default 43200 (12 h). */
+  absoluteTimeoutSeconds?: number;
+  /**
+   * Express's `trust proxy` setting (e.g. `loopback`, `1`). Default unset: X-Forwarded-* are
+   * ignored, so a client cannot claim HTTPS or another IP. Set it when behind nginx.
+   */
+  trustProxy?: string | number | boolean;
+  /** Where browser navigations without a session are sent. Default `/login`. */
+  loginUrl?: string;
+  /** Argon2id parameters. */
+  passwordHash?: PasswordHashOptions;
+  /** Make the module global so `SessionGuard` can be used anywhere. Default true. */
+  isGlobal?: boolean;
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  PasswordHashOptions,
+  SameSiteSetting,
+  SessionModuleOptions,
+  SessionStoreKind,
+} from './session-options.interface.js';
+
+export interface ResolvedSessionOptions {
+  secrets: string[];
+  production: boolean;
+  store: SessionStoreKind;
+  redisUrl?: string;
+  keyPrefix: string;
+  storeTimeoutMs: number;
+  memoryStoreMax: number;
+  cookieName: string;
+  cookieSecure: boolean;
+  cookieSameSite: SameSiteSetting;
+  cookieDomain?: string;
+  idleTimeoutSeconds: number;
+  absoluteTimeoutSeconds: number;
+  trustProxy?: string | number | boolean;
+  loginUrl: string;
+  passwordHash: Required<PasswordHashOptions>;
+  /** True when no secret was given and one was generated (development only). */
+  generatedSecret: boolean;
+}
+
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/** A boot-time setup mistake: the message says what to change. */
+export class SessionSetupError extends Error {
+  constructor(message: string) {
+    super(`SessionModule: ${message}`);
+    this.name = 'SessionSetupError';
+  }
+}
+
+/** Fills defaults and refuses settings that are unsafe, in production above all. */
+export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSessionOptions {
+  const production = options.production ?? false;
+  const secrets = (options.secrets ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
+  const generatedSecret = secrets.length === 0;
+  if (generatedSecret) {
+    if (production) {
+      throw new SessionSetupError(
+        'SESSION_SECRET is required when NODE_ENV=production. ' +
+          'Generate one with: openssl rand -base64 48',
+      );
+    }
+    // Development only: a per-process secret means sessions end on restart, which is fine there.
+    secrets.push(randomBytes(32).toString('base64url'));
+  }
+  if (production) assertStrongSecrets(secrets);
+
+  const store = options.store ?? (options.redisUrl ? 'redis' : 'memory');
+  if (store === 'redis' && !options.redisUrl) {
+    throw new SessionSetupError(
+      'SESSION_STORE=redis needs REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379',
+    );
+  }
+  if (production && store === 'memory') {
+    throw new SessionSetupError(
+      'NODE_ENV=production refuses the in-process memory store: it loses every session on ' +
+        'restart and is not shared between instances. Set REDIS_URL=redis://host:6379 ' +
+        '(or SESSION_STORE=postgres with DATABASE_URL).',
+    );
+  }
+
+  const cookieSecure = options.cookieSecure ?? production;
+  const cookieSameSite = options.cookieSameSite ?? 'lax';
+  const cookieName = options.cookieName ?? (cookieSecure ? '__Host-sid' : 'sid');
+  assertCookieCoherent(cookieName, cookieSecure, cookieSameSite, options.cookieDomain);
+
+  const idleTimeoutSeconds = positiveInt(options.idleTimeoutSeconds ?? 1800, 'idleTimeoutSeconds');
+  const absoluteTimeoutSeconds = positiveInt(
+    options.absoluteTimeoutSeconds ?? 43200,
+    'absoluteTimeoutSeconds',
+  );
+
+  return {
+    secrets,
+    production,
+    store,
+    redisUrl: options.redisUrl,
+    keyPrefix: options.keyPrefix ?? 'sess:',
+    storeTimeoutMs: positiveInt(options.storeTimeoutMs ?? 1500, 'storeTimeoutMs'),
+    memoryStoreMax: positiveInt(options.memoryStoreMax ?? 10_000, 'memoryStoreMax'),
+    cookieName,
+    cookieSecure,
+    cookieSameSite,
+    cookieDomain: options.cookieDomain || undefined,
+    idleTimeoutSeconds,
+    absoluteTimeoutSeconds,
+    trustProxy: options.trustProxy,
+    loginUrl: options.loginUrl ?? '/login',
+    passwordHash: {
+      memoryCost: options.passwordHash?.memoryCost ?? 19456,
+      timeCost: options.passwordHash?.timeCost ?? 2,
+      parallelism: options.passwordHash?.parallelism ?? 1,
+    },
+    generatedSecret,
+  };
+}
+
+function assertStrongSecrets(secrets: string[]): void {
+  for (const [i, secret] of secrets.entries()) {
+    // Length alone lets 'aaaa…' through; a handful of distinct characters rules out placeholders.
+    if (secret.length < MIN_PRODUCTION_SECRET_LENGTH || new Set(secret).size < 10) {
+      throw new SessionSetupError(
+        `SESSION_SECRET entry ${i + 1} is too weak for NODE_ENV=production: use at least ` +
+          `${MIN_PRODUCTION_SECRET_LENGTH} random characters, e.g. from: openssl rand -base64 48`,
+      );
+    }
+  }
+}
+
+function assertCookieCoherent(
+  name: string,
+  secure: boolean,
+  sameSite: SameSiteSetting,
+  domain: string | undefined,
+): void {
+  // Browsers drop SameSite=None cookies that are not Secure, so the session would silently vanish.
+  if (sameSite === 'none' && !secure) {
+    throw new SessionSetupError(
+      'COOKIE_SAMESITE=none requires a Secure cookie: set COOKIE_SECURE=true (and serve HTTPS).',
+    );
+  }
+  // Browsers refuse __Host- cookies that are not Secure or carry a Domain.
+  if (name.startsWith('__Host-') && (!secure || domain)) {
+    throw new SessionSetupError(
+      `SESSION_COOKIE_NAME=${name} needs COOKIE_SECURE=true and no COOKIE_DOMAIN ` +
+        '(browsers reject __Host- cookies otherwise).',
+    );
+  }
+  if (name.startsWith('__Secure-') && !secure) {
+    throw new SessionSetupError(`SESSION_COOKIE_NAME=${name} needs COOKIE_SECURE=true.`);
+  }
+}
+
+function positiveInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new SessionSetupError(`${field} must be a positive whole number, got ${value}`);
+  }
+  return value;
+}

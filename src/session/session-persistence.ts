@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express';
+import {
+  STORE_RETRY_AFTER_SECONDS,
+  SessionStoreUnavailableException,
+} from './session.exceptions.js';
+
+/** Promise forms of express-session's callbacks; a store failure becomes a 503 (fail closed). */
+export function regenerateSession(req: Request, res: Response): Promise<void> {
+  return settle(res, (done) => requireSession(req, res).regenerate(done));
+}
+
+export function saveSession(req: Request, res: Response): Promise<void> {
+  return settle(res, (done) => requireSession(req, res).save(done));
+}
+
+export function destroySession(req: Request, res: Response): Promise<void> {
+  return settle(res, (done) => requireSession(req, res).destroy(done));
+}
+
+/** req.session, or a 503 when the session middleware could not load it from the store. */
+export function requireSession(req: Request, res: Response): NonNullable<Request['session']> {
+  if (!req.session) throw storeUnavailable(res);
+  return req.session;
+}
+
+export function storeUnavailable(res: Response): SessionStoreUnavailableException {
+  res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+  return new SessionStoreUnavailableException();
+}
+
+function settle(res: Response, run: (done: (err?: unknown) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    try {
+      run((err) => (err ? reject(storeUnavailable(res)) : resolve()));
+    } catch (err) {
+      reject(err);
+    }
+  });
+}

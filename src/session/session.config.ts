@@ -1,0 +1,45 @@
+import { registerAs } from '@nestjs/config';
+import type { SameSiteSetting, SessionModuleOptions, SessionStoreKind } from './session-options.interface.js';
+import { validateSessionEnvironment } from './session-env.validation.js';
+
+/**
+ * The `session` configuration namespace, read from the environment and validated at boot.
+ * Use it with `SessionModule.forRootAsync({ inject: [sessionConfig.KEY], useFactory: (c) => c })`.
+ */
+export const sessionConfig = registerAs('session', (): SessionModuleOptions => {
+  return sessionOptionsFromEnv(process.env);
+});
+
+export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOptions {
+  const e = validateSessionEnvironment(env);
+  const production = e.NODE_ENV === 'production';
+  return {
+    production,
+    secrets: (e.SESSION_SECRET ?? '').split(','),
+    store: e.SESSION_STORE as SessionStoreKind | undefined,
+    redisUrl: e.REDIS_URL,
+    cookieName: e.SESSION_COOKIE_NAME,
+    cookieSecure: parseSecure(e.COOKIE_SECURE, production),
+    cookieSameSite: e.COOKIE_SAMESITE as SameSiteSetting | undefined,
+    cookieDomain: e.COOKIE_DOMAIN,
+    idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
+    absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    loginUrl: e.LOGIN_URL,
+  };
+}
+
+function parseSecure(value: string | undefined, production: boolean): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return production;
+}
+
+/** Express reads numbers as hop counts and 'true'/'false' as booleans; anything else as a list. */
+export function parseTrustProxy(value: string | undefined): string | number | boolean | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}

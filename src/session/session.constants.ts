@@ -1,0 +1,11 @@
+/** The express-session `Store` the module built (Redis, PostgreSQL or the embedded one). */
+export const SESSION_STORE = Symbol('nest-session-auth:SESSION_STORE');
+
+/** The validated options with every default filled in (`ResolvedSessionOptions`). */
+export const SESSION_OPTIONS = Symbol('nest-session-auth:SESSION_OPTIONS');
+
+/** The app's `UserDirectory`: the library never decides where users live. */
+export const USER_DIRECTORY = Symbol('nest-session-auth:USER_DIRECTORY');
+
+/** Metadata key set by `@Public()`. */
+export const IS_PUBLIC_KEY = 'nest-session-auth:isPublic';

@@ -1,0 +1,64 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { prefersHtml } from './request-kind.js';
+import { loginRedirectUrl } from './safe-redirect.js';
+import { IS_PUBLIC_KEY, SESSION_OPTIONS } from './session.constants.js';
+import { LoginRedirectException, UnauthenticatedException } from './session.exceptions.js';
+import { storeUnavailable } from './session-persistence.js';
+import type { ResolvedSessionOptions } from './session-options.resolver.js';
+
+/**
+ * Lets signed-in requests through. Without a session, API calls get 401 JSON and browser
+ * navigations a 302 to the login page. Routes marked `@Public()` stay open.
+ * Each decision is a protected method, so an app can subclass and override one step.
+ */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    protected readonly reflector: Reflector,
+    @Inject(SESSION_OPTIONS) protected readonly options: ResolvedSessionOptions,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.isPublic(context)) return true;
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    // No req.session means the store failed while loading it: the user may well be signed in.
+    if (!req.session) this.storeUnavailable(res);
+    if (this.isSignedIn(req)) return true;
+    return this.rejectAnonymous(req, res);
+  }
+
+  protected isPublic(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+
+  protected isSignedIn(req: Request): boolean {
+    return req.session?.profile !== undefined;
+  }
+
+  protected rejectAnonymous(req: Request, res: Response): never {
+    if ((req.method === 'GET' || req.method === 'HEAD') && prefersHtml(req)) {
+      const location = loginRedirectUrl(this.options.loginUrl, req.originalUrl);
+      res.setHeader('Location', location);
+      throw new LoginRedirectException(location);
+    }
+    throw new UnauthenticatedException();
+  }
+
+  protected storeUnavailable(res: Response): never {
+    throw storeUnavailable(res);
+  }
+}

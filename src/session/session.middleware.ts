@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
+import type { ResolvedSessionOptions } from './session-options.resolver.js';
+import { trackFreshSessions } from './stores/fresh-sessions.js';
+import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+
+/** express-session, mounted by SessionModule so that importing the module is enough. */
+@Injectable()
+export class SessionMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('SessionModule');
+  private readonly handler: RequestHandler;
+
+  constructor(
+    @Inject(SESSION_OPTIONS) options: ResolvedSessionOptions,
+    @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+  ) {
+    this.handler = session({
+      name: options.cookieName,
+      secret: options.secrets,
+      store: adapter.store,
+      // Never write a session nobody changed, nor create one for anonymous visitors.
+      resave: false,
+      saveUninitialized: false,
+      unset: 'destroy',
+      cookie: {
+        httpOnly: true,
+        path: '/',
+        secure: options.cookieSecure,
+        sameSite: options.cookieSameSite,
+        domain: options.cookieDomain,
+        // The browser keeps the cookie until the absolute timeout; the store's TTL enforces idle.
+        maxAge: options.absoluteTimeoutSeconds * 1000,
+      },
+    });
+    trackFreshSessions(adapter.store);
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    let continued = false;
+    this.handler(req, res, (err?: unknown) => {
+      // express-session reports a failed save after the response through this callback too;
+      // the route already ran, so it must not run again.
+      if (continued) {
+        if (err) this.logger.error(`Session store failed to save: ${describe(err)}`);
+        return;
+      }
+      continued = true;
+      if (err) {
+        // Leave req.session unset: SessionGuard and the auth routes answer 503, public routes
+        // still work.
+        this.logger.warn(`Session store failed to load a session: ${describe(err)}`);
+        req.session = undefined as never;
+      }
+      next();
+    });
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

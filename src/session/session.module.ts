@@ -1,0 +1,100 @@
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AuthController } from '../auth/auth.controller.js';
+import { AuthService } from '../auth/auth.service.js';
+import { NoStoreMiddleware } from '../auth/no-store.middleware.js';
+import { PasswordHasher } from '../auth/password.hasher.js';
+import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
+import { SessionGuard } from './session.guard.js';
+import { SessionMiddleware } from './session.middleware.js';
+import {
+  SESSION_ASYNC_OPTIONS_TYPE,
+  SESSION_MODULE_OPTIONS,
+  SESSION_OPTIONS_TYPE,
+  SessionConfigurableModuleClass,
+} from './session.module-definition.js';
+import type { SessionModuleOptions } from './session-options.interface.js';
+import { resolveSessionOptions, type ResolvedSessionOptions } from './session-options.resolver.js';
+import { createSessionStoreAdapter } from './stores/session-store.factory.js';
+import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+
+const logger = new Logger('SessionModule');
+
+@Module({
+  controllers: [AuthController],
+  providers: [
+    {
+      provide: SESSION_OPTIONS,
+      inject: [SESSION_MODULE_OPTIONS],
+      useFactory: (options: SessionModuleOptions): ResolvedSessionOptions => {
+        const resolved = resolveSessionOptions(options);
+        if (resolved.generatedSecret) {
+          logger.warn(
+            'SESSION_SECRET is not set: using a random secret for this process, so sessions ' +
+              'end on restart. Set SESSION_SECRET (required in production).',
+          );
+        }
+        return resolved;
+      },
+    },
+    {
+      provide: SESSION_STORE,
+      inject: [SESSION_OPTIONS],
+      useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
+    },
+    SessionMiddleware,
+    NoStoreMiddleware,
+    SessionGuard,
+    PasswordHasher,
+    AuthService,
+  ],
+  exports: [SESSION_OPTIONS, SESSION_STORE, SessionGuard, PasswordHasher, AuthService],
+})
+export class SessionModule
+  extends SessionConfigurableModuleClass
+  implements NestModule, OnModuleInit, OnApplicationShutdown
+{
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
+  ) {
+    super();
+  }
+
+  /** Global by default, so `SessionGuard` works in every module of the app. */
+  static override forRoot(options: typeof SESSION_OPTIONS_TYPE): DynamicModule {
+    return { ...super.forRoot(options), global: options.isGlobal ?? true };
+  }
+
+  static override forRootAsync(
+    options: typeof SESSION_ASYNC_OPTIONS_TYPE & { isGlobal?: boolean },
+  ): DynamicModule {
+    return { ...super.forRootAsync(options), global: options.isGlobal ?? true };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SessionMiddleware).forRoutes('{*path}');
+    consumer.apply(NoStoreMiddleware).forRoutes(AuthController);
+  }
+
+  onModuleInit(): void {
+    // Express reads `trust proxy` per request, so setting it here, before listen, is enough.
+    const { trustProxy } = this.options;
+    const http = this.adapterHost.httpAdapter;
+    if (trustProxy !== undefined && http) http.getInstance().set('trust proxy', trustProxy);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.adapter.close();
+  }
+}

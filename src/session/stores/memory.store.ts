@@ -1,0 +1,66 @@
+import { Store, type SessionData } from 'express-session';
+import { LRUCache } from 'lru-cache';
+import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
+import type { SessionStoreAdapter } from './session-store.interface.js';
+
+type Callback<T = unknown> = (err?: unknown, value?: T) => void;
+
+/**
+ * The embedded development store. Unlike express-session's MemoryStore it expires sessions on
+ * their idle timeout, prunes them, and holds at most `max` (least recently used go first), so a
+ * flood of anonymous logins cannot grow the heap without bound.
+ */
+export class MemorySessionStore extends Store {
+  // Stored as JSON so a handler that mutates req.session cannot change the stored copy in place.
+  private readonly cache: LRUCache<string, string>;
+
+  constructor(max: number, private readonly ttlSeconds: number) {
+    super();
+    this.cache = new LRUCache<string, string>({ max, ttl: ttlSeconds * 1000, ttlAutopurge: true });
+  }
+
+  override get(sid: string, cb: Callback<SessionData | null>): void {
+    const raw = this.cache.get(sid);
+    cb(undefined, raw === undefined ? null : (JSON.parse(raw) as SessionData));
+  }
+
+  override set(sid: string, session: SessionData, cb?: Callback): void {
+    // Same rule as the Redis store: an update never re-creates a session destroyed meanwhile.
+    const creating = isFreshSession(session);
+    if (creating || this.cache.has(sid)) {
+      this.cache.set(sid, JSON.stringify(session), { ttl: this.ttlSeconds * 1000 });
+      if (creating) forgetFreshSession(session);
+    }
+    cb?.();
+  }
+
+  override touch(sid: string, _session: SessionData, cb?: Callback): void {
+    const raw = this.cache.get(sid);
+    if (raw !== undefined) this.cache.set(sid, raw, { ttl: this.ttlSeconds * 1000 });
+    cb?.();
+  }
+
+  override destroy(sid: string, cb?: Callback): void {
+    this.cache.delete(sid);
+    cb?.();
+  }
+
+  override length(cb: Callback<number>): void {
+    cb(undefined, this.cache.size);
+  }
+
+  override clear(cb?: Callback): void {
+    this.cache.clear();
+    cb?.();
+  }
+}
+
+export function createMemoryStoreAdapter(max: number, ttlSeconds: number): SessionStoreAdapter {
+  const store = new MemorySessionStore(max, ttlSeconds);
+  return {
+    kind: 'memory',
+    store,
+    isReady: () => Promise.resolve(true),
+    close: () => Promise.resolve(),
+  };
+}
