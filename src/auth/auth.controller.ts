@@ -12,6 +12,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CsrfService, type CsrfTokenResponse } from '../security/csrf.service.js';
 import { CurrentUser } from '../session/current-user.decorator.js';
 import { Public } from '../session/public.decorator.js';
 import { isFormPost } from '../session/request-kind.js';
@@ -20,6 +21,7 @@ import { SESSION_OPTIONS } from '../session/session.constants.js';
 import type { SessionProfile } from '../session/session-data.augmentation.js';
 import { InvalidCredentialsException } from '../session/session.exceptions.js';
 import { SessionGuard } from '../session/session.guard.js';
+import { requireSession } from '../session/session-persistence.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './login.dto.js';
@@ -36,6 +38,7 @@ export interface ProfileResponse {
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly csrf: CsrfService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
 
@@ -65,6 +68,19 @@ export class AuthController {
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(req, res);
     if (isFormPost(req)) res.redirect(303, this.options.loginUrl);
+  }
+
+  /**
+   * The CSRF token for this browser, also set as the readable XSRF-TOKEN cookie. A same-origin
+   * SPA calls it once at start (axios then echoes the cookie); a cross-origin SPA, which cannot
+   * read the API's cookie, sends this value in X-XSRF-TOKEN itself, and fetches it again after
+   * login and logout, which change it.
+   */
+  @Public()
+  @Get('csrf')
+  csrfToken(@Req() req: Request, @Res({ passthrough: true }) res: Response): CsrfTokenResponse {
+    requireSession(req, res);
+    return { token: this.csrf.issue(req, res) };
   }
 
   @Get('me')

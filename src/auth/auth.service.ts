@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { CsrfService } from '../security/csrf.service.js';
 import { SESSION_OPTIONS, USER_DIRECTORY } from '../session/session.constants.js';
 import type { SessionProfile } from '../session/session-data.augmentation.js';
 import {
@@ -28,6 +29,7 @@ export class AuthService implements OnModuleInit {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly hasher: PasswordHasher,
+    private readonly csrf: CsrfService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
 
@@ -61,6 +63,8 @@ export class AuthService implements OnModuleInit {
     req.session.createdAt = now;
     req.session.lastSeenAt = now;
     await saveSession(req, res);
+    // The CSRF token is bound to the session id, so the new id needs a new token.
+    this.csrf.rotate(req, res);
     return profile;
   }
 
@@ -75,6 +79,8 @@ export class AuthService implements OnModuleInit {
       sameSite: this.options.cookieSameSite,
       domain: this.options.cookieDomain,
     });
+    // A fresh pre-session token: nothing issued during the session works after it.
+    this.csrf.rotate(req, res);
   }
 
   private async verifyCredentials(email: string, password: string): Promise<UserRecord> {

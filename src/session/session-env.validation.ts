@@ -74,6 +74,27 @@ export class SessionEnvironment {
   @IsOptional()
   @Matches(/^\/(?![/\\])/, { message: 'must be a path on this site such as /login' })
   LOGIN_URL?: string;
+
+  /** Comma-separated exact origins; each is checked by resolveSessionOptions. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  CSRF_ENABLED?: string;
+
+  @IsOptional()
+  @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'must be a valid cookie name token' })
+  CSRF_COOKIE_NAME?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'must be a header name such as X-XSRF-TOKEN' })
+  CSRF_HEADER_NAME?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SECURITY_HEADERS?: string;
 }
 
 /**

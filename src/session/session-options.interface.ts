@@ -55,6 +55,31 @@ export interface SessionModuleOptions {
   loginUrl?: string;
   /** Argon2id parameters. */
   passwordHash?: PasswordHashOptions;
+  /**
+   * Origins allowed to call the API with credentials (CORS), each exact: `https://app.example.com`
+   * (scheme, host and port; no path, no `*`). They get `Access-Control-Allow-Origin: <origin>` and
+   * `Access-Control-Allow-Credentials: true`; every other origin gets no CORS headers at all.
+   * They are also the only foreign origins the CSRF origin check accepts. Default none.
+   */
+  corsOrigins?: string[];
+  /**
+   * CSRF protection on every POST, PUT, PATCH and DELETE, login and logout included: an Origin
+   * check plus a token bound to the session (see README, "Using it from an SPA"). Default true;
+   * turn it off only if the app has its own CSRF defence.
+   */
+  csrf?: boolean;
+  /**
+   * The readable cookie carrying the CSRF token. Default `XSRF-TOKEN`, the name axios reads.
+   * It gets the session cookie's Secure, SameSite and Domain.
+   */
+  csrfCookieName?: string;
+  /** The request header carrying the CSRF token. Default `X-XSRF-TOKEN`, the one axios sends. */
+  csrfHeaderName?: string;
+  /**
+   * Security headers through helmet, with a CSP that suits JSON and plain server-rendered pages,
+   * and `Strict-Transport-Security` when the cookie is Secure. Default true.
+   */
+  securityHeaders?: boolean;
   /** Make the module global so `SessionGuard` can be used anywhere. Default true. */
   isGlobal?: boolean;
 }

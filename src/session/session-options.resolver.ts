@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isExactOrigin } from '../security/cors-origins.js';
 import type {
   PasswordHashOptions,
   SameSiteSetting,
@@ -23,6 +24,11 @@ export interface ResolvedSessionOptions {
   trustProxy?: string | number | boolean;
   loginUrl: string;
   passwordHash: Required<PasswordHashOptions>;
+  corsOrigins: string[];
+  csrf: boolean;
+  csrfCookieName: string;
+  csrfHeaderName: string;
+  securityHeaders: boolean;
   /** True when no secret was given and one was generated (development only). */
   generatedSecret: boolean;
 }
@@ -103,6 +109,11 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     trustProxy: options.trustProxy,
     loginUrl: options.loginUrl ?? '/login',
     passwordHash: { ...DEFAULT_PASSWORD_HASH_OPTIONS, ...options.passwordHash },
+    corsOrigins: parseCorsOrigins(options.corsOrigins ?? []),
+    csrf: options.csrf ?? true,
+    csrfCookieName: csrfCookieName(options.csrfCookieName, cookieName),
+    csrfHeaderName: options.csrfHeaderName ?? 'X-XSRF-TOKEN',
+    securityHeaders: options.securityHeaders ?? true,
     generatedSecret,
   };
 }
@@ -141,6 +152,30 @@ function assertCookieCoherent(
   if (name.startsWith('__Secure-') && !secure) {
     throw new SessionSetupError(`SESSION_COOKIE_NAME=${name} needs COOKIE_SECURE=true.`);
   }
+}
+
+function parseCorsOrigins(origins: readonly string[]): string[] {
+  const list = origins.map((o) => o.trim()).filter((o) => o.length > 0);
+  for (const [i, origin] of list.entries()) {
+    if (!isExactOrigin(origin)) {
+      throw new SessionSetupError(
+        `CORS_ORIGINS entry ${i + 1} (${JSON.stringify(origin)}) is not an exact origin: write ` +
+          'scheme://host[:port] such as https://app.example.com, with no path, no trailing ' +
+          'slash and no *.',
+      );
+    }
+  }
+  return list;
+}
+
+function csrfCookieName(name: string | undefined, sessionCookieName: string): string {
+  const chosen = name ?? 'XSRF-TOKEN';
+  if (chosen === sessionCookieName) {
+    throw new SessionSetupError(
+      `CSRF_COOKIE_NAME must differ from the session cookie name (${sessionCookieName}).`,
+    );
+  }
+  return chosen;
 }
 
 function positiveInt(value: number, field: string): number {

@@ -31,6 +31,11 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginUrl: e.LOGIN_URL,
+    corsOrigins: e.CORS_ORIGINS?.split(','),
+    csrf: parseBoolean(e.CSRF_ENABLED),
+    csrfCookieName: e.CSRF_COOKIE_NAME,
+    csrfHeaderName: e.CSRF_HEADER_NAME,
+    securityHeaders: parseBoolean(e.SECURITY_HEADERS),
   };
 }
 
@@ -38,6 +43,10 @@ function parseSecure(value: string | undefined, production: boolean): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
   return production;
+}
+
+function parseBoolean(value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : value === 'true';
 }
 
 /** Express reads numbers as hop counts and 'true'/'false' as booleans; anything else as a list. */

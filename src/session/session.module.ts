@@ -13,6 +13,10 @@ import { AuthController } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
 import { NoStoreMiddleware } from '../auth/no-store.middleware.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
+import { CorsMiddleware } from '../security/cors.middleware.js';
+import { CsrfMiddleware } from '../security/csrf.middleware.js';
+import { CsrfService } from '../security/csrf.service.js';
+import { SecurityHeadersMiddleware } from '../security/security-headers.middleware.js';
 import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionMiddleware } from './session.middleware.js';
@@ -37,6 +41,9 @@ const logger = new Logger('SessionModule');
       inject: [SESSION_MODULE_OPTIONS],
       useFactory: (options: SessionModuleOptions): ResolvedSessionOptions => {
         const resolved = resolveSessionOptions(options);
+        if (!resolved.csrf) {
+          logger.warn('CSRF protection is off (CSRF_ENABLED=false): the app must defend itself.');
+        }
         if (resolved.generatedSecret) {
           logger.warn(
             'SESSION_SECRET is not set: using a random secret for this process, so sessions ' +
@@ -52,12 +59,16 @@ const logger = new Logger('SessionModule');
       useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
     },
     SessionMiddleware,
+    CorsMiddleware,
+    SecurityHeadersMiddleware,
+    CsrfMiddleware,
+    CsrfService,
     NoStoreMiddleware,
     SessionGuard,
     PasswordHasher,
     AuthService,
   ],
-  exports: [SESSION_OPTIONS, SESSION_STORE, SessionGuard, PasswordHasher, AuthService],
+  exports: [SESSION_OPTIONS, SESSION_STORE, SessionGuard, PasswordHasher, AuthService, CsrfService],
 })
 export class SessionModule
   extends SessionConfigurableModuleClass
@@ -83,7 +94,11 @@ export class SessionModule
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes('{*path}');
+    // In this order: CORS first, so even refusals are readable by allowed origins; CSRF after the
+    // session, which it binds its token to. Each one does nothing when its option is off.
+    consumer
+      .apply(CorsMiddleware, SecurityHeadersMiddleware, SessionMiddleware, CsrfMiddleware)
+      .forRoutes('{*path}');
     consumer.apply(NoStoreMiddleware).forRoutes(AuthController);
   }
 

@@ -9,6 +9,7 @@ import {
   sessionIdOf,
   startDemoApp,
 } from '../support/demo-app.js';
+import { csrfHeaders } from '../support/csrf.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
 // One suite, run over each store a user can pick in development and production.
@@ -32,10 +33,13 @@ describe.each(['redis', 'memory'] as const)('login, me and logout on the %s stor
   });
 
   const http = () => request(running.server);
+  /** CSRF headers for an anonymous visitor, or for the session of `cookie`. */
+  const csrf = (cookie?: string) => csrfHeaders(running.server, cookie);
 
   it('logs in with JSON and answers the profile, never the hash', async () => {
     const res = await http()
       .post('/auth/login')
+      .set(await csrf())
       .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -47,6 +51,7 @@ describe.each(['redis', 'memory'] as const)('login, me and logout on the %s stor
   it('sets an HttpOnly, SameSite=Lax, Path=/ cookie named sid (not Secure on plain HTTP)', async () => {
     const res = await http()
       .post('/auth/login')
+      .set(await csrf())
       .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
     const header = (res.headers['set-cookie'] as unknown as string[]).find((c) =>
       c.startsWith('sid='),
@@ -74,7 +79,7 @@ describe.each(['redis', 'memory'] as const)('login, me and logout on the %s stor
     const first = await loginCookie(running.server);
     const again = await http()
       .post('/auth/login')
-      .set('Cookie', first)
+      .set(await csrf(first))
       .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
     expect(again.status).toBe(200);
     const second = sessionCookie(again.headers['set-cookie']);
@@ -87,7 +92,9 @@ describe.each(['redis', 'memory'] as const)('login, me and logout on the %s stor
   it('logs out: 204, the cookie is cleared with the same attributes, the old cookie is 401', async () => {
     const cookie = await loginCookie(running.server);
     if (redis) expect(await redis.client.exists(prefix + sessionIdOf(cookie))).toBe(1);
-    const res = await http().post('/auth/logout').set('Cookie', cookie);
+    const res = await http()
+      .post('/auth/logout')
+      .set(await csrf(cookie));
     expect(res.status).toBe(204);
     const cleared = (res.headers['set-cookie'] as unknown as string[])[0];
     expect(cleared).toMatch(/^sid=;/);
@@ -116,9 +123,13 @@ describe.each(['redis', 'memory'] as const)('login, me and logout on the %s stor
     });
 
   it('answers a wrong password and an unknown email with the same 401 body', async () => {
-    const wrong = await http().post('/auth/login').send({ email: DEMO_EMAIL, password: 'nope' });
+    const wrong = await http()
+      .post('/auth/login')
+      .set(await csrf())
+      .send({ email: DEMO_EMAIL, password: 'nope' });
     const unknown = await http()
       .post('/auth/login')
+      .set(await csrf())
       .send({ email: 'nobody@example.com', password: 'nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
@@ -151,8 +162,13 @@ describe.each(['redis', 'memory'] as const)('login, me and logout on the %s stor
     const answers = {
       'GET /auth/me (signed in)': await http().get('/auth/me').set('Cookie', cookie),
       'GET /auth/me (anonymous, 401)': await http().get('/auth/me'),
-      'POST /auth/login (invalid, 400)': await http().post('/auth/login').send({ email: 'x' }),
-      'POST /auth/logout': await http().post('/auth/logout').set('Cookie', cookie),
+      'POST /auth/login (invalid, 400)': await http()
+        .post('/auth/login')
+        .set(await csrf())
+        .send({ email: 'x' }),
+      'POST /auth/logout': await http()
+        .post('/auth/logout')
+        .set(await csrf(cookie)),
     };
     for (const [name, res] of Object.entries(answers)) {
       expect(`${name}: ${res.headers['cache-control']}`).toBe(`${name}: no-store`);

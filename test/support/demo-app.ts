@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { createDemoApp } from '../../src/demo/bootstrap.js';
+import { type CsrfHeaders, csrfHeaders, csrfHeadersFromLogin } from './csrf.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'correct horse battery staple';
@@ -46,6 +47,33 @@ export async function withEnv<T>(
   }
 }
 
+/** A signed-in session: its cookie pair, and the headers that let it send unsafe requests. */
+export interface SignedIn {
+  cookie: string;
+  /** `Cookie` (session + XSRF-TOKEN) and `X-XSRF-TOKEN`: `.set(session.headers)`. */
+  headers: CsrfHeaders;
+}
+
+/** Logs in with JSON (fetching a pre-session CSRF token first, as an SPA does). */
+export async function signIn(
+  server: Server,
+  email = DEMO_EMAIL,
+  password = DEMO_PASSWORD,
+  cookieName = 'sid',
+): Promise<SignedIn> {
+  const res = await request(server)
+    .post('/auth/login')
+    .set(await csrfHeaders(server))
+    .send({ email, password });
+  if (res.status !== 200) {
+    throw new Error(
+      `POST /auth/login answered ${res.status}, expected 200: ${JSON.stringify(res.body)}`,
+    );
+  }
+  const cookie = sessionCookie(res.headers['set-cookie'], cookieName);
+  return { cookie, headers: csrfHeadersFromLogin(res.headers['set-cookie'], cookie) };
+}
+
 /** Logs in with JSON and returns the session cookie pair (`sid=s%3A…`). */
 export async function loginCookie(
   server: Server,
@@ -53,13 +81,7 @@ export async function loginCookie(
   password = DEMO_PASSWORD,
   cookieName = 'sid',
 ): Promise<string> {
-  const res = await request(server).post('/auth/login').send({ email, password });
-  if (res.status !== 200) {
-    throw new Error(
-      `POST /auth/login answered ${res.status}, expected 200: ${JSON.stringify(res.body)}`,
-    );
-  }
-  return sessionCookie(res.headers['set-cookie'], cookieName);
+  return (await signIn(server, email, password, cookieName)).cookie;
 }
 
 /** The `name=value` pair of the session cookie in a Set-Cookie header list. */

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { SESSION_OPTIONS } from '../session/session.constants.js';
+import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import {
+  anonymousCsrfToken,
+  isAnonymousCsrfToken,
+  isSessionCsrfToken,
+  sameToken,
+  sessionCsrfToken,
+} from './csrf-token.js';
+
+/** What `GET /auth/csrf` answers. */
+export interface CsrfTokenResponse {
+  token: string;
+}
+
+/**
+ * Hands out and checks CSRF tokens (see csrf-token.ts for how they are bound). The token also
+ * travels in a readable cookie, so a same-origin SPA's axios sends it back by itself; pages that
+ * post plain forms put `issue()`'s value in a hidden `_csrf` field.
+ */
+@Injectable()
+export class CsrfService {
+  constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+
+  /** This request's token, setting the cookie when the browser does not hold it yet. */
+  issue(req: Request, res: Response): string {
+    const token = this.currentToken(req) ?? anonymousCsrfToken(this.options.secrets[0]);
+    if (this.cookieToken(req) !== token) this.setCookie(res, token);
+    return token;
+  }
+
+  /**
+   * A new token after the session changed under this request: call it after login, logout or
+   * any other id regeneration, so the old token dies with the old session.
+   */
+  rotate(req: Request, res: Response): string {
+    const sessionId = signedInSessionId(req);
+    const secret = this.options.secrets[0];
+    const token = sessionId ? sessionCsrfToken(secret, sessionId) : anonymousCsrfToken(secret);
+    this.setCookie(res, token);
+    return token;
+  }
+
+  /** True when `submitted` is the token of this request's session (or pre-session). */
+  verify(req: Request, submitted: string): boolean {
+    const sessionId = signedInSessionId(req);
+    if (sessionId) return isSessionCsrfToken(submitted, sessionId, this.options.secrets);
+    // Before sign-in: the token must be the one in this browser's own cookie, signed by us.
+    const cookie = this.cookieToken(req);
+    return (
+      cookie !== undefined &&
+      sameToken(submitted, cookie) &&
+      isAnonymousCsrfToken(cookie, this.options.secrets)
+    );
+  }
+
+  private currentToken(req: Request): string | undefined {
+    const sessionId = signedInSessionId(req);
+    if (sessionId) return sessionCsrfToken(this.options.secrets[0], sessionId);
+    const cookie = this.cookieToken(req);
+    return cookie !== undefined && isAnonymousCsrfToken(cookie, this.options.secrets)
+      ? cookie
+      : undefined;
+  }
+
+  private cookieToken(req: Request): string | undefined {
+    return readCookie(req.headers.cookie, this.options.csrfCookieName);
+  }
+
+  private setCookie(res: Response, token: string): void {
+    const { csrfCookieName: name } = this.options;
+    // Drop a value set earlier in this response (e.g. before login regenerated the session):
+    // with two, the browser would keep whichever it read last.
+    const existing = res.getHeader('Set-Cookie');
+    if (Array.isArray(existing)) {
+      res.setHeader(
+        'Set-Cookie',
+        existing.filter((cookie) => !cookie.startsWith(`${name}=`)),
+      );
+    }
+    res.cookie(name, token, {
+      // Readable by the page on purpose: that is how the SPA gets it into the header. The token
+      // is useless without the HttpOnly session cookie, which scripts never see.
+      httpOnly: false,
+      path: '/',
+      secure: this.options.cookieSecure,
+      sameSite: this.options.cookieSameSite,
+      domain: this.options.cookieDomain,
+      maxAge: this.options.absoluteTimeoutSeconds * 1000,
+    });
+  }
+}
+
+/** The session id when the request is signed in; pre-session tokens cover everyone else. */
+function signedInSessionId(req: Request): string | undefined {
+  return req.session?.profile !== undefined ? req.sessionID : undefined;
+}
+
+/** The first `name=value` in a Cookie header (the most specific one, in browsers' order). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return undefined;
+}

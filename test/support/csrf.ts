@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import request from 'supertest';
+
+export const CSRF_COOKIE = 'XSRF-TOKEN';
+export const CSRF_HEADER = 'X-XSRF-TOKEN';
+
+/** Headers that make a supertest request pass the CSRF check, as axios would send them. */
+export interface CsrfHeaders {
+  Cookie: string;
+  'X-XSRF-TOKEN': string;
+  [header: string]: string;
+}
+
+export interface CsrfHeaderOptions {
+  /** Extra headers for the GET /auth/csrf request (e.g. X-Forwarded-Proto behind TRUST_PROXY). */
+  headers?: Record<string, string>;
+  cookieName?: string;
+}
+
+/**
+ * The `Cookie` (session cookie plus XSRF-TOKEN) and `X-XSRF-TOKEN` headers for an unsafe request,
+ * fetched from GET /auth/csrf the way an SPA does. With `sessionCookie` the token is that
+ * session's; without it, a pre-session token for an anonymous login. Use it as
+ * `request(server).post('/auth/logout').set(await csrfHeaders(server, cookie))`.
+ */
+export async function csrfHeaders(
+  server: Server,
+  sessionCookie?: string,
+  options: CsrfHeaderOptions = {},
+): Promise<CsrfHeaders> {
+  const cookieName = options.cookieName ?? CSRF_COOKIE;
+  const get = request(server)
+    .get('/auth/csrf')
+    .set(options.headers ?? {});
+  if (sessionCookie) get.set('Cookie', sessionCookie);
+  const res = await get;
+  if (res.status !== 200 || typeof res.body?.token !== 'string') {
+    throw new Error(
+      `GET /auth/csrf answered ${res.status}, expected 200 with { token }: ${JSON.stringify(res.body)}`,
+    );
+  }
+  const token = res.body.token as string;
+  // The cookie is re-set only when the browser's copy is stale; either way it carries `token`.
+  const cookies = [sessionCookie, `${cookieName}=${token}`].filter(Boolean).join('; ');
+  return { Cookie: cookies, [CSRF_HEADER]: token } as CsrfHeaders;
+}
+
+/**
+ * The CSRF headers for the session a login answer just started, read from its Set-Cookie (login
+ * rotates the token), so no extra request is needed.
+ */
+export function csrfHeadersFromLogin(
+  setCookie: string | string[] | undefined,
+  sessionCookie: string,
+  cookieName = CSRF_COOKIE,
+): CsrfHeaders {
+  const token = cookieValue(setCookie, cookieName);
+  if (!token) throw new Error(`the login answer set no ${cookieName} cookie`);
+  return {
+    Cookie: `${sessionCookie}; ${cookieName}=${token}`,
+    [CSRF_HEADER]: token,
+  } as CsrfHeaders;
+}
+
+/** The decoded value of cookie `name` in a Set-Cookie list, if it is set (not cleared). */
+export function cookieValue(
+  setCookie: string | string[] | undefined,
+  name: string,
+): string | undefined {
+  const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const header = list.filter((c) => c.startsWith(`${name}=`)).at(-1);
+  const value = header?.slice(name.length + 1).split(';')[0];
+  return value ? decodeURIComponent(value) : undefined;
+}
