@@ -9,6 +9,7 @@ import { USER_DIRECTORY } from '../session/session.constants.js';
 import { demoConfig } from './demo.config.js';
 import { DemoController } from './demo.controller.js';
 import { DemoUserDirectory } from './demo-user.directory.js';
+import { SpaController } from './spa.controller.js';
 
 @Module({})
 export class AppModule {
@@ -29,7 +30,7 @@ export class AppModule {
           useFactory: (config: ConfigType<typeof sessionConfig>) => config,
         } satisfies typeof SESSION_ASYNC_OPTIONS_TYPE),
       ],
-      controllers: [DemoController],
+      controllers: [DemoController, SpaController],
       providers: [
         { provide: USER_DIRECTORY, useClass: DemoUserDirectory },
         // Every route needs a session unless marked @Public().

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CsrfService } from '../security/csrf.service.js';
 import { CurrentUser } from '../session/current-user.decorator.js';
 import { Public } from '../session/public.decorator.js';
 import { safeRedirectTarget } from '../session/safe-redirect.js';
@@ -12,6 +13,8 @@ const MAX_HISTORY = 20;
 /** The demo's pages. SessionGuard is global here (APP_GUARD), so public pages say so. */
 @Controller()
 export class DemoController {
+  constructor(private readonly csrf: CsrfService) {}
+
   @Public()
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -24,8 +27,14 @@ export class DemoController {
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  login(@Query('next') next?: unknown, @Query('error') error?: unknown): string {
-    return loginPage(safeRedirectTarget(next), error !== undefined);
+  login(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query('next') next?: unknown,
+    @Query('error') error?: unknown,
+  ): string {
+    // The form carries a pre-session token: a forged login (login CSRF) has none.
+    return loginPage(safeRedirectTarget(next), error !== undefined, this.csrf.issue(req, res));
   }
 
   @Get('profile')
@@ -41,7 +50,7 @@ export class DemoController {
       return { profile, history };
     }
     res.type('html');
-    return profilePage(profile, history);
+    return profilePage(profile, history, this.csrf.issue(req, res));
   }
 
   @Public()

@@ -32,7 +32,12 @@ export function homePage(profile: SessionProfile | undefined): string {
   return page('nest-session-auth demo', `<h1>nest-session-auth demo</h1>${status}`);
 }
 
-export function loginPage(next: string, error: boolean): string {
+/** The token field every form that posts here carries (the CSRF check reads `_csrf`). */
+function csrfField(token: string): string {
+  return `<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`;
+}
+
+export function loginPage(next: string, error: boolean, csrfToken: string): string {
   const message = error
     ? '<p class="error" role="alert">The email or password is incorrect.</p>'
     : '';
@@ -40,6 +45,7 @@ export function loginPage(next: string, error: boolean): string {
     'Sign in',
     `<h1>Sign in</h1>${message}
 <form method="post" action="/auth/login">
+  ${csrfField(csrfToken)}
   <input type="hidden" name="next" value="${escapeHtml(next)}">
   <label>Email <input name="email" type="email" autocomplete="username" required></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
@@ -48,7 +54,11 @@ export function loginPage(next: string, error: boolean): string {
   );
 }
 
-export function profilePage(profile: SessionProfile, history: PageVisit[]): string {
+export function profilePage(
+  profile: SessionProfile,
+  history: PageVisit[],
+  csrfToken: string,
+): string {
   const visits = history
     .map((v) => `<li>${escapeHtml(v.path)} at ${new Date(v.at).toISOString()}</li>`)
     .join('');
@@ -59,6 +69,7 @@ export function profilePage(profile: SessionProfile, history: PageVisit[]): stri
 <dt>Email</dt><dd id="email">${escapeHtml(profile.email)}</dd>
 <dt>Roles</dt><dd>${escapeHtml(profile.roles.join(', '))}</dd></dl>
 <h2>Pages visited in this session</h2><ol id="history">${visits}</ol>
-<form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>`,
+<form method="post" action="/auth/logout">${csrfField(csrfToken)}
+  <button type="submit">Sign out</button></form>`,
   );
 }
