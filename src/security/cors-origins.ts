@@ -11,5 +11,10 @@ export function isExactOrigin(value: string): boolean {
   } catch {
     return false;
   }
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  return (
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.origin === value &&
+    // The URL parser takes `*.example.com` as a host name; no browser ever sends one.
+    /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)
+  );
 }

@@ -66,3 +66,38 @@ describe('resolveSessionOptions', () => {
     }
   });
 });
+
+describe('resolveSessionOptions: SPA settings', () => {
+  it('defaults to CSRF on, XSRF-TOKEN / X-XSRF-TOKEN, security headers on, no CORS origins', () => {
+    expect(resolveSessionOptions({ secrets: ['s'] })).toMatchObject({
+      csrf: true,
+      csrfCookieName: 'XSRF-TOKEN',
+      csrfHeaderName: 'X-XSRF-TOKEN',
+      securityHeaders: true,
+      corsOrigins: [],
+    });
+  });
+
+  it('keeps exact origins and drops blanks', () => {
+    const o = resolveSessionOptions({
+      secrets: ['s'],
+      corsOrigins: [' https://app.example.com', '', 'http://localhost:5173'],
+    });
+    expect(o.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it.each(['*', 'https://*.example.com', 'https://a.example.com/', 'null', 'a.example.com'])(
+    'refuses the CORS origin %j',
+    (origin) => {
+      expect(() => resolveSessionOptions({ secrets: ['s'], corsOrigins: [origin] })).toThrow(
+        /CORS_ORIGINS entry 1 .* is not an exact origin/,
+      );
+    },
+  );
+
+  it('refuses a CSRF cookie named like the session cookie', () => {
+    expect(() => resolveSessionOptions({ secrets: ['s'], csrfCookieName: 'sid' })).toThrow(
+      /CSRF_COOKIE_NAME must differ/,
+    );
+  });
+});

@@ -78,3 +78,27 @@ describe('parseTrustProxy', () => {
     expect(parseTrustProxy(undefined)).toBeUndefined();
   });
 });
+
+describe('sessionOptionsFromEnv: SPA settings', () => {
+  it('reads CORS_ORIGINS, CSRF_* and SECURITY_HEADERS', () => {
+    expect(
+      sessionOptionsFromEnv({
+        CORS_ORIGINS: 'https://a.example.com,http://localhost:5173',
+        CSRF_ENABLED: 'false',
+        CSRF_COOKIE_NAME: '__Host-XSRF-TOKEN',
+        CSRF_HEADER_NAME: 'X-CSRF-Token',
+        SECURITY_HEADERS: 'false',
+      }),
+    ).toMatchObject({
+      corsOrigins: ['https://a.example.com', 'http://localhost:5173'],
+      csrf: false,
+      csrfCookieName: '__Host-XSRF-TOKEN',
+      csrfHeaderName: 'X-CSRF-Token',
+      securityHeaders: false,
+    });
+  });
+
+  it('refuses CSRF_ENABLED=yes with the variable named', () => {
+    expect(() => sessionOptionsFromEnv({ CSRF_ENABLED: 'yes' })).toThrow(/CSRF_ENABLED/);
+  });
+});
