@@ -19,6 +19,13 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
-    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.e2e-spec.ts'],
+      // One Chromium for all browser test files (each test opens its own fresh context).
+      globalSetup: '<rootDir>/test/support/chromium.global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/chromium.global-teardown.ts',
+    },
   ],
 };
