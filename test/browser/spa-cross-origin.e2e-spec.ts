@@ -101,16 +101,10 @@ describe('the demo SPA on another origin of the same site, in Chromium', () => {
     await page.waitForSelector('#signed-in', { state: 'visible' });
 
     // A plain form carries the cookie too, and navigates there.
-    await Promise.all([
-      evil.waitForURL(`${api.url()}/auth/logout`),
-      evil.evaluate((url) => {
-        const form = document.createElement('form');
-        form.method = 'POST';
-        form.action = `${url}/auth/logout`;
-        document.body.append(form);
-        form.submit();
-      }, api.url()),
-    ]);
+    await evil.setContent(
+      `<form method="post" action="${api.url()}/auth/logout"><button>Win a prize</button></form>`,
+    );
+    await Promise.all([evil.waitForURL(`${api.url()}/auth/logout`), evil.click('button')]);
     expect(await evil.textContent('body')).toMatch(/csrf_origin_refused/);
     await evil.close();
 
