@@ -102,7 +102,7 @@ describe('boot checks', () => {
 describe('npm start on a fresh machine', () => {
   it('boots the built demo with no Redis and no .env, and logs the URL to open', async () => {
     const port = await freePort();
-    const env = { ...process.env, PORT: String(port), NODE_ENV: 'development' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: 'development' };
     delete env.REDIS_URL;
     delete env.SESSION_STORE;
     delete env.SESSION_SECRET;
