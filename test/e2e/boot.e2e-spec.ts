@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import request from 'supertest';
+import { csrfHeaders, fetchCsrfHeaders } from '../support/csrf.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/redis-server.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, startDemoApp, TEST_SECRET } from '../support/demo-app.js';
@@ -55,6 +56,7 @@ describe('boot checks', () => {
       try {
         const res = await request(running.server)
           .post('/auth/login')
+          .set(await csrfHeaders(running.server))
           .set('X-Forwarded-Proto', 'https') // forged: TRUST_PROXY is unset
           .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
         expect(res.status).toBe(403);
@@ -69,12 +71,16 @@ describe('boot checks', () => {
     it('sets a Secure __Host-sid cookie behind a trusted proxy that says https', async () => {
       const running = await startDemoApp(env({ TRUST_PROXY: 'loopback' }));
       try {
+        const https = { 'X-Forwarded-Proto': 'https' };
         const res = await request(running.server)
           .post('/auth/login')
-          .set('X-Forwarded-Proto', 'https')
+          .set(await csrfHeaders(running.server, undefined, { headers: https }))
+          .set(https)
           .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
         expect(res.status).toBe(200);
-        const cookie = (res.headers['set-cookie'] as unknown as string[])[0];
+        const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) =>
+          c.startsWith('__Host-sid='),
+        );
         expect(cookie).toMatch(/^__Host-sid=/);
         expect(cookie).toMatch(/; Path=\//);
         expect(cookie).toMatch(/; Secure/);
@@ -89,6 +95,7 @@ describe('boot checks', () => {
       try {
         const res = await request(running.server)
           .post('/auth/login')
+          .set(await csrfHeaders(running.server))
           .set('X-Forwarded-Proto', 'https')
           .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
         expect(res.status).toBe(401);
@@ -122,7 +129,10 @@ describe('npm start on a fresh machine', () => {
       expect(home.status).toBe(200);
       const login = await fetch(`http://127.0.0.1:${port}/auth/login`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(await fetchCsrfHeaders(`http://127.0.0.1:${port}`)),
+        },
         body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
       });
       expect(login.status).toBe(200);

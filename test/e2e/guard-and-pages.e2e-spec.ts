@@ -8,6 +8,7 @@ import {
   sessionCookie,
   startDemoApp,
 } from '../support/demo-app.js';
+import { formCsrf } from '../support/csrf.js';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -20,6 +21,15 @@ describe('SessionGuard and the demo pages over HTTP', () => {
   afterAll(() => running?.close());
 
   const http = () => request(running.server);
+  /** A form post as the demo's pages send it: with the CSRF cookie and the `_csrf` field. */
+  const postForm = async (path: string, body: Record<string, string>, sessionCookie?: string) => {
+    const csrf = await formCsrf(running.server, sessionCookie);
+    return http()
+      .post(path)
+      .set('Cookie', csrf.cookie)
+      .type('form')
+      .send({ ...body, ...csrf.field });
+  };
 
   it('redirects a browser navigation to /login with next, path and query encoded', async () => {
     const res = await http().get('/profile?tab=1&x=a%20b').set('Accept', BROWSER_ACCEPT);
@@ -59,10 +69,11 @@ describe('SessionGuard and the demo pages over HTTP', () => {
   });
 
   it('logs in through the form and redirects 303 to next, with the session working', async () => {
-    const res = await http()
-      .post('/auth/login')
-      .type('form')
-      .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD, next: '/profile?tab=1' });
+    const res = await postForm('/auth/login', {
+      email: DEMO_EMAIL,
+      password: DEMO_PASSWORD,
+      next: '/profile?tab=1',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/profile?tab=1');
     const cookie = sessionCookie(res.headers['set-cookie']);
@@ -83,19 +94,17 @@ describe('SessionGuard and the demo pages over HTTP', () => {
     '%2F%2Fevil.com',
     'http:evil.com',
   ])('refuses the open redirect next=%j and sends the user to /', async (next) => {
-    const res = await http()
-      .post('/auth/login')
-      .type('form')
-      .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD, next });
+    const res = await postForm('/auth/login', { email: DEMO_EMAIL, password: DEMO_PASSWORD, next });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
   });
 
   it('sends a failed form login back to the login page with an error, not a JSON 401', async () => {
-    const res = await http()
-      .post('/auth/login')
-      .type('form')
-      .send({ email: DEMO_EMAIL, password: 'wrong', next: '/profile' });
+    const res = await postForm('/auth/login', {
+      email: DEMO_EMAIL,
+      password: 'wrong',
+      next: '/profile',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login?error=invalid&next=%2Fprofile');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -103,7 +112,7 @@ describe('SessionGuard and the demo pages over HTTP', () => {
 
   it('logs out through the form with a 303 to the login page', async () => {
     const cookie = await loginCookie(running.server);
-    const res = await http().post('/auth/logout').set('Cookie', cookie).type('form').send('');
+    const res = await postForm('/auth/logout', {}, cookie);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login');
     expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
+import { csrfHeaders } from '../support/csrf.js';
 import { sessionCookie, sessionIdOf, TEST_SECRET, withEnv } from '../support/demo-app.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
@@ -37,8 +38,17 @@ describe('a second app using only the public exports (forRootAsync + @UseGuards)
     expect((await request(server).get('/open')).status).toBe(200);
   });
 
+  it('gets CSRF protection from the module alone, with nothing in main.ts', async () => {
+    const forged = await request(server).post('/auth/login').send(FIXTURE_USER);
+    expect(forged.status).toBe(403);
+    expect(forged.body.code).toBe('csrf_token_missing');
+  });
+
   it('logs in through the library controller and reaches the guarded route', async () => {
-    const login = await request(server).post('/auth/login').send(FIXTURE_USER);
+    const login = await request(server)
+      .post('/auth/login')
+      .set(await csrfHeaders(server))
+      .send(FIXTURE_USER);
     expect(login.status).toBe(200);
     const cookie = sessionCookie(login.headers['set-cookie'], 'fixture_sid');
     expect(await redis.client.exists(`fixture:${sessionIdOf(cookie)}`)).toBe(1);

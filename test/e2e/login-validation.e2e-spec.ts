@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { csrfHeaders } from '../support/csrf.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, type RunningApp, startDemoApp } from '../support/demo-app.js';
 
 describe('POST /auth/login input validation', () => {
@@ -10,8 +11,12 @@ describe('POST /auth/login input validation', () => {
   });
   afterAll(() => running?.close());
 
-  const login = (body: string | object, type = 'application/json') =>
-    request(running.server).post('/auth/login').set('Content-Type', type).send(body);
+  const login = async (body: string | object, type = 'application/json') =>
+    request(running.server)
+      .post('/auth/login')
+      .set(await csrfHeaders(running.server))
+      .set('Content-Type', type)
+      .send(body);
 
   it.each([
     ['no body', {}, /email/],

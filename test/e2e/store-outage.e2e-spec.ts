@@ -9,6 +9,7 @@ import {
   signedSessionCookie,
   startDemoApp,
 } from '../support/demo-app.js';
+import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
 import { freePort } from '../support/free-port.js';
 import { RedisServer, waitFor } from '../support/redis-server.js';
 
@@ -55,6 +56,9 @@ describe('Redis outages: fail closed, recover without a restart', () => {
   let redis: RedisServer;
   let running: RunningApp;
   let cookies: string[];
+  /** CSRF headers of the first session and of an anonymous visitor, fetched while Redis is up. */
+  let firstSessionCsrf: CsrfHeaders;
+  let anonymousCsrf: CsrfHeaders;
 
   beforeAll(async () => {
     redis = await RedisServer.startPersistent();
@@ -65,6 +69,8 @@ describe('Redis outages: fail closed, recover without a restart', () => {
     });
     cookies = [];
     for (let i = 0; i < 4; i++) cookies.push(await loginCookie(running.server));
+    firstSessionCsrf = await csrfHeaders(running.server, cookies[0]);
+    anonymousCsrf = await csrfHeaders(running.server);
   });
 
   afterAll(async () => {
@@ -113,10 +119,11 @@ describe('Redis outages: fail closed, recover without a restart', () => {
     // Login and logout never report success while the store cannot record it.
     const login = await request(running.server)
       .post('/auth/login')
+      .set(anonymousCsrf)
       .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
     expect(login.status).toBe(503);
     expect(login.headers['set-cookie']).toBeUndefined();
-    const logout = await request(running.server).post('/auth/logout').set('Cookie', cookies[0]);
+    const logout = await request(running.server).post('/auth/logout').set(firstSessionCsrf);
     expect(logout.status).toBe(503);
     expect(logout.headers['set-cookie']).toBeUndefined();
 

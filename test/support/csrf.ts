@@ -72,3 +72,33 @@ export function cookieValue(
   const value = header?.slice(name.length + 1).split(';')[0];
   return value ? decodeURIComponent(value) : undefined;
 }
+
+/** What a plain HTML form post needs: the cookie, and the hidden `_csrf` field for the body. */
+export interface FormCsrf {
+  cookie: string;
+  field: { _csrf: string };
+}
+
+/**
+ * The CSRF cookie and `_csrf` field a server-rendered form carries, as the demo's login and
+ * profile pages render them: `.set('Cookie', f.cookie).type('form').send({ ...f.field, … })`.
+ */
+export async function formCsrf(
+  server: Server,
+  sessionCookie?: string,
+  options: CsrfHeaderOptions = {},
+): Promise<FormCsrf> {
+  const headers = await csrfHeaders(server, sessionCookie, options);
+  return { cookie: headers.Cookie, field: { _csrf: headers[CSRF_HEADER] } };
+}
+
+/**
+ * CSRF headers for `fetch` against a listening server (a spawned app, for instance): GET
+ * /auth/csrf, then the same cookie and header an SPA would send.
+ */
+export async function fetchCsrfHeaders(baseUrl: string): Promise<Record<string, string>> {
+  const res = await fetch(`${baseUrl}/auth/csrf`);
+  if (!res.ok) throw new Error(`GET ${baseUrl}/auth/csrf answered ${res.status}, expected 200`);
+  const { token } = (await res.json()) as { token: string };
+  return { Cookie: `${CSRF_COOKIE}=${token}`, [CSRF_HEADER]: token };
+}

@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AppModule } from '../../src/demo/app.module.js';
 import { createDemoApp } from '../../src/demo/bootstrap.js';
 import { type CsrfHeaders, csrfHeaders, csrfHeadersFromLogin } from './csrf.js';
 
@@ -30,24 +28,6 @@ export async function startDemoApp(
     return app;
   });
   return { app, server: app.getHttpServer() as Server, close: () => app.close() };
-}
-
-/**
- * The error the demo app refuses to boot with under `env`. It compiles the real AppModule in
- * Nest's testing module, which throws where NestFactory would exit the process.
- */
-export async function bootError(env: Record<string, string | undefined>): Promise<Error> {
-  return withEnv({ NODE_ENV: 'test', SESSION_SECRET: TEST_SECRET, ...env }, async () => {
-    try {
-      const moduleRef = await Test.createTestingModule({
-        imports: [await AppModule.forRoot()],
-      }).compile();
-      await moduleRef.close();
-    } catch (err) {
-      return err as Error;
-    }
-    throw new Error(`the app booted with ${JSON.stringify(env)}, expected it to refuse`);
-  });
 }
 
 /** Runs `fn` with `env` set (undefined deletes a variable), then restores process.env. */
