@@ -3,7 +3,10 @@ import { ModuleRef } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { SESSION_OPTIONS, USER_DIRECTORY } from '../session/session.constants.js';
 import type { SessionProfile } from '../session/session-data.augmentation.js';
-import { HttpsRequiredException, InvalidCredentialsException } from '../session/session.exceptions.js';
+import {
+  HttpsRequiredException,
+  InvalidCredentialsException,
+} from '../session/session.exceptions.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import {
   destroySession,
@@ -41,7 +44,12 @@ export class AuthService implements OnModuleInit {
    * Checks the credentials, then starts a new session: a fresh id on every login stops session
    * fixation (ASVS 5.0 V7.2.4), and the session is saved before the answer goes out.
    */
-  async login(req: Request, res: Response, email: string, password: string): Promise<SessionProfile> {
+  async login(
+    req: Request,
+    res: Response,
+    email: string,
+    password: string,
+  ): Promise<SessionProfile> {
     requireSession(req, res);
     if (this.options.cookieSecure && !req.secure) throw new HttpsRequiredException();
 

@@ -33,7 +33,9 @@ export function homePage(profile: SessionProfile | undefined): string {
 }
 
 export function loginPage(next: string, error: boolean): string {
-  const message = error ? '<p class="error" role="alert">The email or password is incorrect.</p>' : '';
+  const message = error
+    ? '<p class="error" role="alert">The email or password is incorrect.</p>'
+    : '';
   return page(
     'Sign in',
     `<h1>Sign in</h1>${message}

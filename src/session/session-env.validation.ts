@@ -1,5 +1,15 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 import { SessionSetupError } from './session-options.resolver.js';
 
@@ -20,6 +30,12 @@ export class SessionEnvironment {
   @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_{}.-]{1,64}$/, {
+    message: 'must be 1-64 characters of A-Z a-z 0-9 : _ { } . -',
+  })
+  SESSION_KEY_PREFIX?: string;
 
   @IsOptional()
   @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'must be a valid cookie name token' })
@@ -65,7 +81,9 @@ export class SessionEnvironment {
  * variable; the value itself is never echoed, since it may be a secret.
  */
 export function validateSessionEnvironment(env: NodeJS.ProcessEnv): SessionEnvironment {
-  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = plainToInstance(SessionEnvironment, defined, { excludeExtraneousValues: false });
   const errors = validateSync(parsed, { skipMissingProperties: false });
   if (errors.length > 0) {

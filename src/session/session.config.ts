@@ -1,5 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import type { SameSiteSetting, SessionModuleOptions, SessionStoreKind } from './session-options.interface.js';
+import type {
+  SameSiteSetting,
+  SessionModuleOptions,
+  SessionStoreKind,
+} from './session-options.interface.js';
 import { validateSessionEnvironment } from './session-env.validation.js';
 
 /**
@@ -18,6 +22,7 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     secrets: (e.SESSION_SECRET ?? '').split(','),
     store: e.SESSION_STORE as SessionStoreKind | undefined,
     redisUrl: e.REDIS_URL,
+    keyPrefix: e.SESSION_KEY_PREFIX,
     cookieName: e.SESSION_COOKIE_NAME,
     cookieSecure: parseSecure(e.COOKIE_SECURE, production),
     cookieSameSite: e.COOKIE_SAMESITE as SameSiteSetting | undefined,

@@ -32,10 +32,7 @@ export class InvalidCredentialsException extends HttpException {
 /** 302 to the login page; the guard sets the Location header before throwing it. */
 export class LoginRedirectException extends HttpException {
   constructor(readonly location: string) {
-    super(
-      { ...body(302, 'login_required', 'Sign in to continue.'), location },
-      HttpStatus.FOUND,
-    );
+    super({ ...body(302, 'login_required', 'Sign in to continue.'), location }, HttpStatus.FOUND);
   }
 }
 

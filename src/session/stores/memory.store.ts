@@ -14,7 +14,10 @@ export class MemorySessionStore extends Store {
   // Stored as JSON so a handler that mutates req.session cannot change the stored copy in place.
   private readonly cache: LRUCache<string, string>;
 
-  constructor(max: number, private readonly ttlSeconds: number) {
+  constructor(
+    max: number,
+    private readonly ttlSeconds: number,
+  ) {
     super();
     this.cache = new LRUCache<string, string>({ max, ttl: ttlSeconds * 1000, ttlAutopurge: true });
   }

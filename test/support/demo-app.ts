@@ -1,0 +1,77 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { createDemoApp } from '../../src/demo/bootstrap.js';
+
+export const DEMO_EMAIL = 'demo@example.com';
+export const DEMO_PASSWORD = 'correct horse battery staple';
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+export interface RunningApp {
+  app: NestExpressApplication;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the demo app (the real AppModule, SessionModule and stores) with `env` applied on top of
+ * a test baseline. The environment is restored once the app is built: config is read at boot.
+ */
+export async function startDemoApp(
+  env: Record<string, string | undefined> = {},
+): Promise<RunningApp> {
+  const app = await withEnv({ NODE_ENV: 'test', SESSION_SECRET: TEST_SECRET, ...env }, async () => {
+    const app = await createDemoApp();
+    await app.init();
+    return app;
+  });
+  return { app, server: app.getHttpServer() as Server, close: () => app.close() };
+}
+
+/** Runs `fn` with `env` set (undefined deletes a variable), then restores process.env. */
+export async function withEnv<T>(
+  env: Record<string, string | undefined>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const saved = { ...process.env };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+/** Logs in with JSON and returns the session cookie pair (`sid=s%3A…`). */
+export async function loginCookie(
+  server: Server,
+  email = DEMO_EMAIL,
+  password = DEMO_PASSWORD,
+  cookieName = 'sid',
+): Promise<string> {
+  const res = await request(server).post('/auth/login').send({ email, password });
+  if (res.status !== 200) {
+    throw new Error(
+      `POST /auth/login answered ${res.status}, expected 200: ${JSON.stringify(res.body)}`,
+    );
+  }
+  return sessionCookie(res.headers['set-cookie'], cookieName);
+}
+
+/** The `name=value` pair of the session cookie in a Set-Cookie header list. */
+export function sessionCookie(setCookie: string | string[] | undefined, name = 'sid'): string {
+  const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const header = list.find((c) => c.startsWith(`${name}=`));
+  if (!header) throw new Error(`no ${name} cookie in Set-Cookie: ${JSON.stringify(list)}`);
+  return header.split(';')[0];
+}
+
+/** The session id inside a signed cookie pair (`sid=s%3A<id>.<sig>` → `<id>`). */
+export function sessionIdOf(cookiePair: string): string {
+  const value = decodeURIComponent(cookiePair.slice(cookiePair.indexOf('=') + 1));
+  return value.slice(2, value.lastIndexOf('.'));
+}
