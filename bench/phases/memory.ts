@@ -179,11 +179,10 @@ async function writeSessions(redis: Redis, template: Template, count: number): P
       const sid = sidLike(template.sid);
       sids.push(sid);
       // node-redis pipelines the commands of one tick into one write.
-      batch.push(
-        redis.set(SESSION_KEY_PREFIX + sid, template.value, {
-          expiration: { type: 'PX', value: Math.max(template.pttl, 60_000) },
-        }),
-      );
+      // Same TTL as the real key: each TTL costs an entry in Redis's expires table.
+      const expiration =
+        template.pttl > 0 ? { type: 'PX' as const, value: template.pttl } : undefined;
+      batch.push(redis.set(SESSION_KEY_PREFIX + sid, template.value, { expiration }));
     }
     await Promise.all(batch);
   }
