@@ -61,7 +61,6 @@ async function launch(name: ThroughputScenario, context: ServerContext): Promise
     NODE_ENV: 'development',
     // Random per run: a bench must never run with a secret anyone can read in the repository.
     SESSION_SECRET: randomBytes(24).toString('hex'),
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   };
   const options = { logDir: context.logDir, env };
   const script = (file: string) => resolve(DIST_BENCH, 'servers', file);
