@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { dirname } from 'node:path';
 import type { BenchSettings } from '../config.js';
 import type { ExtraScenario } from '../phases/login.js';
@@ -14,6 +14,8 @@ export interface Machine {
   node: string;
   os: string;
   redis: string;
+  /** 1-minute load average when the run started: above ~0.5 something else was using the CPU. */
+  loadAverageAtStart: number;
 }
 
 export interface BenchReport {
@@ -38,6 +40,7 @@ export function describeMachine(): Machine {
     node: process.version,
     os: `${osType()} ${release()} ${process.arch}`,
     redis,
+    loadAverageAtStart: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
