@@ -55,7 +55,7 @@ export function httpRequest(
   body: Buffer | string = '',
 ): Buffer {
   const payload = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  const lines = [Buffer.from(`${method} ${path} HTTP/1.1\r\n`, 'latin1')];
+  const lines: Buffer[] = [Buffer.from(`${method} ${path} HTTP/1.1\r\n`, 'latin1')];
   const all: Record<string, string | Buffer> = { Connection: 'close', ...headers };
   if (payload.length > 0 || method === 'POST') all['Content-Length'] = String(payload.length);
   for (const [name, value] of Object.entries(all)) {
