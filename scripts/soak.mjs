@@ -4,10 +4,8 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const DURATION = Number(process.env.SOAK_DURATION ?? 300);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 8);
