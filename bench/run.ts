@@ -6,7 +6,13 @@ import { join, resolve } from 'node:path';
 import { readSettings, REPO_ROOT, type BenchSettings } from './config.js';
 import { installEmergencyCleanup, stopAll } from './lib/processes.js';
 import { startPrivateRedis } from './lib/redis-server.js';
-import { describeMachine, formatTable, writeReport, type BenchReport } from './lib/report.js';
+import {
+  describeMachine,
+  formatTable,
+  loadAverage,
+  writeReport,
+  type BenchReport,
+} from './lib/report.js';
 import { makeDemoUsers, startScenarioServers } from './lib/servers.js';
 import { runLoginPhase } from './phases/login.js';
 import { runMemoryPhase } from './phases/memory.js';
@@ -70,6 +76,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'nest-session-auth-bench-'));
 let succeeded = false;
 try {
   const report = await runBench(settings, logDir);
+  report.machine.loadAverageAtEnd = loadAverage();
   writeReport(output, report);
   console.log(`\n${formatTable(report)}\n\nwritten to ${output}`);
   succeeded = true;

@@ -16,6 +16,11 @@ export interface Machine {
   redis: string;
   /** 1-minute load average when the run started: above ~0.5 something else was using the CPU. */
   loadAverageAtStart: number;
+  /**
+   * 1-minute load average when the run ended. The bench itself keeps it near 2 under load, so
+   * the figure only flags contention together with a start above ~0.5 or rounds far apart.
+   */
+  loadAverageAtEnd?: number;
 }
 
 export interface BenchReport {
@@ -40,8 +45,12 @@ export function describeMachine(): Machine {
     node: process.version,
     os: `${osType()} ${release()} ${process.arch}`,
     redis,
-    loadAverageAtStart: Math.round(loadavg()[0] * 100) / 100,
+    loadAverageAtStart: loadAverage(),
   };
+}
+
+export function loadAverage(): number {
+  return Math.round(loadavg()[0] * 100) / 100;
 }
 
 export function writeReport(path: string, report: BenchReport): void {
