@@ -14,7 +14,10 @@ export interface Machine {
   node: string;
   os: string;
   redis: string;
-  /** 1-minute load average when the run started: above ~0.5 something else was using the CPU. */
+  /**
+   * 1-minute load average when the measuring started, right after `npm run bench` built src and
+   * bench (that build alone leaves ~0.5–1): well above 1, something else was using the CPU.
+   */
   loadAverageAtStart: number;
   /**
    * 1-minute load average when the run ended. The bench itself keeps it near 2 under load, so
