@@ -31,7 +31,9 @@ export class AppModule {
           inject: [sessionConfig.KEY],
           useFactory: (config: ConfigType<typeof sessionConfig>) => config,
         } satisfies typeof SESSION_ASYNC_OPTIONS_TYPE),
-        TerminusModule,
+        // Terminus would log every failing probe, each second of an outage; SessionModule
+        // already logs one line when the store goes down and one when it is back.
+        TerminusModule.forRoot({ logger: false }),
         SessionHealthModule,
       ],
       controllers: [DemoController, HealthController],

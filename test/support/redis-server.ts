@@ -58,7 +58,8 @@ export class RedisServer {
   /** SIGKILL: the server is gone at once, as in a crash. */
   async kill(): Promise<void> {
     const proc = this.process;
-    if (!proc || proc.exitCode !== null) return;
+    // A process killed by a signal keeps exitCode null; only signalCode says it is gone.
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGKILL');
     await exited;

@@ -71,7 +71,7 @@ export class PostgresSessionStore extends PGStore {
 
   /** Epoch seconds at which an untouched session ends. */
   private expiry(): number {
-    return Math.ceil(Date.now() / 1000) + this.ttlSeconds;
+    return Date.now() / 1000 + this.ttlSeconds;
   }
 }
 

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RedisClusterType } from 'redis';
+import request from 'supertest';
+import { SESSION_STORE } from '../../src/session/session.constants.js';
+import type { SessionStoreAdapter } from '../../src/session/stores/session-store.interface.js';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
+import { RedisCluster } from '../support/redis-cluster.js';
+import { getSession, setSession } from '../support/store-calls.js';
+
+// The flows themselves run on the cluster in auth.e2e-spec.ts; this file checks what is
+// particular to a cluster. The keys here are the ones the app wrote, read back through the nodes.
+describe('sessions on a 3-master Redis Cluster (REDIS_CLUSTER_NODES)', () => {
+  let cluster: RedisCluster;
+  let client: RedisClusterType;
+  let running: RunningApp;
+  const prefix = 'e2e-cluster:';
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(3);
+    client = await cluster.client();
+    running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      SESSION_KEY_PREFIX: prefix,
+    });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    client?.destroy();
+    await cluster?.stop();
+  });
+
+  const http = () => request(running.server);
+
+  it('spreads sessions over more than one master', async () => {
+    for (let i = 0; i < 12; i++) await loginCookie(running.server);
+    const perMaster = await cluster.keysPerMaster(`${prefix}*`);
+    const counts = [...perMaster.values()];
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(12);
+    // All 12 on one master would happen with probability 3 × (1/3)^12, about 1 in 177 000.
+    expect(`masters holding sessions: ${counts.filter((n) => n > 0).length} (${counts})`).toMatch(
+      /^masters holding sessions: [23] /,
+    );
+  });
+
+  it('keeps a session under its key with the idle timeout, and deletes it on logout', async () => {
+    const cookie = await loginCookie(running.server);
+    const key = prefix + sessionIdOf(cookie);
+    expect(await client.ttl(key)).toBeGreaterThan(1700);
+    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(200);
+    expect((await http().post('/auth/logout').set('Cookie', cookie)).status).toBe(204);
+    expect(await client.exists(key)).toBe(0);
+    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);
+  });
+
+  it('does not bring back a session a logout deleted while another request was in flight', async () => {
+    const cookie = await loginCookie(running.server);
+    const sid = sessionIdOf(cookie);
+    const store = running.app.get<SessionStoreAdapter>(SESSION_STORE).store;
+    // What express-session does for a request that loaded the session before the logout...
+    const loaded = await getSession(store, sid);
+    expect((await http().post('/auth/logout').set('Cookie', cookie)).status).toBe(204);
+    // ...and then saves it when that request ends.
+    await setSession(store, sid, loaded);
+    expect(await client.exists(prefix + sid)).toBe(0);
+    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);
+  });
+
+  it('reports the cluster as the session store in GET /health', async () => {
+    const res = await http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.details.session_store).toMatchObject({ status: 'up', store: 'redis-cluster' });
+  });
+});
