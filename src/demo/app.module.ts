@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { SessionHealthModule } from '../session/health/session-health.module.js';
 import { sessionConfig } from '../session/session.config.js';
 import { SESSION_ASYNC_OPTIONS_TYPE } from '../session/session.module-definition.js';
 import { SessionModule } from '../session/session.module.js';
@@ -34,7 +33,6 @@ export class AppModule {
         // Terminus would log every failing probe, each second of an outage; SessionModule
         // already logs one line when the store goes down and one when it is back.
         TerminusModule.forRoot({ logger: false }),
-        SessionHealthModule,
       ],
       controllers: [DemoController, HealthController],
       providers: [

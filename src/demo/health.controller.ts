@@ -10,7 +10,8 @@ import { Public } from '../session/public.decorator.js';
 
 /**
  * `GET /health` for load balancers and readiness probes, `GET /health/live` for liveness probes.
- * The app owns these routes (not the library), as it would add its own database and the rest.
+ * The routes are the app's, not the library's: an app already has a health endpoint, with its
+ * own path and its database and other checks in it; the library adds one indicator to it.
  */
 @Public()
 @Controller('health')

@@ -29,6 +29,13 @@ export interface ResolvedSessionOptions extends ResolvedStoreOptions {
 
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
+/** OWASP's argon2id parameters: m=19456 KiB, t=2, p=1. */
+export const DEFAULT_PASSWORD_HASH_OPTIONS: Readonly<Required<PasswordHashOptions>> = {
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
 /** Fills defaults and refuses settings that are unsafe, in production above all. */
 export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSessionOptions {
   const production = options.production ?? false;
@@ -73,11 +80,7 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     absoluteTimeoutSeconds,
     trustProxy: options.trustProxy,
     loginUrl: options.loginUrl ?? '/login',
-    passwordHash: {
-      memoryCost: options.passwordHash?.memoryCost ?? 19456,
-      timeCost: options.passwordHash?.timeCost ?? 2,
-      parallelism: options.passwordHash?.parallelism ?? 1,
-    },
+    passwordHash: { ...DEFAULT_PASSWORD_HASH_OPTIONS, ...options.passwordHash },
     generatedSecret,
   };
 }

@@ -25,6 +25,7 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','),
     databaseUrl: e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined,
     keyPrefix: e.SESSION_KEY_PREFIX,
+    storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,
     cookieName: e.SESSION_COOKIE_NAME,
     cookieSecure: parseSecure(e.COOKIE_SECURE, production),
     cookieSameSite: e.COOKIE_SAMESITE as SameSiteSetting | undefined,

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
 import request from 'supertest';
+import { HealthAppModule } from '../fixtures/health-app/app.module.js';
 import { type RunningApp, startDemoApp } from '../support/demo-app.js';
 import { RedisServer, waitFor } from '../support/redis-server.js';
 
@@ -58,5 +62,25 @@ describe('GET /health with the Redis store', () => {
       redis.resume();
     }
     await waitFor(async () => (await health()).status === 200, 'GET /health did not recover');
+  });
+});
+
+describe("an app's own health route with SessionStoreHealthIndicator (public exports)", () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [HealthAppModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: ['error'] });
+    await app.init();
+  });
+
+  afterAll(() => app?.close());
+
+  it('reports the session store under the key the app chose', async () => {
+    const res = await request(app.getHttpServer() as Server).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body.details).toEqual({
+      sessions: { status: 'up', store: 'memory', responseTime: expect.any(Number) },
+    });
   });
 });

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { SESSION_OPTIONS, SESSION_STORE } from '../session.constants.js';
 import type { ResolvedSessionOptions } from '../session-options.resolver.js';
-import { withDeadline } from '../stores/background-retry.js';
 import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
+import { withTimeout } from '../stores/store-timeout.js';
 
 // A type, not an interface: terminus wants data assignable to Record<string, unknown>.
 export type SessionStoreHealth = {
@@ -16,7 +16,8 @@ export type SessionStoreHealth = {
  * A `@nestjs/terminus` indicator for the session store. It is `up` while the store answers
  * within the store timeout and `down` otherwise, which makes `HealthCheckService.check` answer
  * 503: an instance that cannot load sessions should get no traffic, since every signed-in
- * request it took would answer 503 too.
+ * request it took would answer 503 too. SessionModule provides and exports it; use it in the
+ * app's own health controller with `HealthCheckService` (see the README, "Health").
  */
 @Injectable()
 export class SessionStoreHealthIndicator {
@@ -32,7 +33,9 @@ export class SessionStoreHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
     const started = performance.now();
-    const ready = await withDeadline(this.adapter.isReady(), this.options.storeTimeoutMs);
+    const ready = await withTimeout(this.adapter.isReady(), this.options.storeTimeoutMs).catch(
+      () => false,
+    );
     const result: SessionStoreHealth = {
       store: this.adapter.kind,
       responseTime: Math.round(performance.now() - started),

@@ -1,3 +1,5 @@
+import { withTimeout } from './store-timeout.js';
+
 /**
  * Runs `work` until it succeeds, backing off between tries. The stores use it for a first
  * connection or setup step: the app keeps booting while its backend is down (guarded routes
@@ -19,9 +21,9 @@ export class BackgroundRetry {
 
   /** True when `work` has succeeded within `ms`; false otherwise (it keeps retrying). */
   succeedsWithin(ms: number): Promise<boolean> {
-    return withDeadline(
-      this.finished.then(() => true),
-      ms,
+    return withTimeout(this.finished, ms).then(
+      () => true,
+      () => false,
     );
   }
 
@@ -52,16 +54,6 @@ export class BackgroundRetry {
       },
     );
   }
-}
-
-/** `work`'s answer, or false once `ms` have passed. */
-export function withDeadline(work: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** Backs off from 100 ms to 2 s between reconnection attempts, forever. */

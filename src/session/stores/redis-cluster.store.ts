@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { createCluster, type RedisClusterType } from 'redis';
-import { BackgroundRetry, reconnectDelay, withDeadline } from './background-retry.js';
+import { BackgroundRetry, reconnectDelay } from './background-retry.js';
 import { logOutages, RedisSessionStore } from './redis.store.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
+import { withTimeout } from './store-timeout.js';
 
 export interface RedisClusterConnectionOptions {
   /** `host:port` of some cluster nodes; node-redis discovers the others and the slot map. */
@@ -34,7 +35,6 @@ export async function createRedisClusterStoreAdapter(
       disableOfflineQueue: true,
       socket: { connectTimeout: connection.connectTimeoutMs, reconnectStrategy: reconnectDelay },
     },
-    commandOptions: { timeout: connection.commandTimeoutMs },
   }) as RedisClusterType;
   // Discovery failures come as 'error' (which would crash the process if unheard), node failures
   // as 'node-error'.
@@ -47,11 +47,17 @@ export async function createRedisClusterStoreAdapter(
     logger.warn('Redis Cluster is not reachable at startup; retrying in the background');
   }
 
-  const store = new RedisSessionStore({ client: cluster, prefix, ttlSeconds });
+  const store = new RedisSessionStore({
+    client: cluster,
+    prefix,
+    ttlSeconds,
+    timeoutMs: connection.commandTimeoutMs,
+  });
   return {
     kind: 'redis-cluster',
     store,
-    isReady: () => withDeadline(everyMasterAnswers(cluster), connection.commandTimeoutMs),
+    isReady: () =>
+      withTimeout(everyMasterAnswers(cluster), connection.commandTimeoutMs).catch(() => false),
     async close() {
       connector.stop();
       if (cluster.isOpen) await cluster.close();
