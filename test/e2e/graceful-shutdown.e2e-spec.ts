@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { RedisClientType } from 'redis';
-import { AppProcess, productionEnv, stopAllApps } from '../support/app-process.js';
+import {
+  AppProcess,
+  productionEnv,
+  SPAWN_TIMEOUT_MS,
+  stopAllApps,
+} from '../support/app-process.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie, sessionIdOf } from '../support/demo-app.js';
 import { RedisServer, waitFor } from '../support/redis-server.js';
 
@@ -34,53 +39,61 @@ describe('graceful shutdown on SIGTERM', () => {
       ...env,
     });
 
-  it('finishes the request in flight, refuses new connections, closes Redis, exits 0 within 10 s', async () => {
-    const app = await start();
-    const slow = startSlowLogin(app.port);
-    await slow.received;
+  it(
+    'finishes the request in flight, refuses new connections, closes Redis, exits 0 within 10 s',
+    async () => {
+      const app = await start();
+      const slow = startSlowLogin(app.port);
+      await slow.received;
 
-    const signalled = Date.now();
-    app.kill('SIGTERM');
-    await waitFor(
-      async () => (await connectOutcome(app.port)) === 'ECONNREFUSED',
-      'new connections were still accepted after SIGTERM',
-    );
-    expect(slow.done).toBe(false);
+      const signalled = Date.now();
+      app.kill('SIGTERM');
+      await waitFor(
+        async () => (await connectOutcome(app.port)) === 'ECONNREFUSED',
+        'new connections were still accepted after SIGTERM',
+      );
+      expect(slow.done).toBe(false);
 
-    slow.finish();
-    const res = await slow.response;
-    expect(`in-flight POST /auth/login after SIGTERM: ${res.status}`).toBe(
-      'in-flight POST /auth/login after SIGTERM: 200',
-    );
-    // The session was saved after the signal: the store client was still open for it.
-    const cookie = sessionCookie(res.setCookie, '__Host-sid');
-    expect(await keys.exists(prefix + sessionIdOf(cookie))).toBe(1);
+      slow.finish();
+      const res = await slow.response;
+      expect(`in-flight POST /auth/login after SIGTERM: ${res.status}`).toBe(
+        'in-flight POST /auth/login after SIGTERM: 200',
+      );
+      // The session was saved after the signal: the store client was still open for it.
+      const cookie = sessionCookie(res.setCookie, '__Host-sid');
+      expect(await keys.exists(prefix + sessionIdOf(cookie))).toBe(1);
 
-    const exit = await app.exited;
-    const elapsed = Date.now() - signalled;
-    // Exiting by itself with 0 (no process.exit) also shows nothing was left open, the Redis
-    // client included: an open client would keep the process alive until the forced exit 1.
-    expect({ ...exit, within10s: elapsed < 10_000 }).toEqual({
-      code: 0,
-      signal: null,
-      within10s: true,
-    });
-    expect(app.logs()).toContain('Closed; exiting');
-  });
+      const exit = await app.exited;
+      const elapsed = Date.now() - signalled;
+      // Exiting by itself with 0 (no process.exit) also shows nothing was left open, the Redis
+      // client included: an open client would keep the process alive until the forced exit 1.
+      expect({ ...exit, within10s: elapsed < 10_000 }).toEqual({
+        code: 0,
+        signal: null,
+        within10s: true,
+      });
+      expect(app.logs()).toContain('Closed; exiting');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it('cuts a request that never finishes after SHUTDOWN_DRAIN_MS and still exits 0', async () => {
-    const app = await start({ SHUTDOWN_DRAIN_MS: '500' });
-    const stuck = startSlowLogin(app.port);
-    await stuck.received;
+  it(
+    'cuts a request that never finishes after SHUTDOWN_DRAIN_MS and still exits 0',
+    async () => {
+      const app = await start({ SHUTDOWN_DRAIN_MS: '500' });
+      const stuck = startSlowLogin(app.port);
+      await stuck.received;
 
-    const signalled = Date.now();
-    app.kill('SIGTERM');
-    // The client never sends its body; the app must not wait for it forever.
-    await expect(stuck.response).rejects.toThrow(/socket hang up|ECONNRESET/);
-    const exit = await app.exited;
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(5_000);
-  });
+      const signalled = Date.now();
+      app.kill('SIGTERM');
+      // The client never sends its body; the app must not wait for it forever.
+      await expect(stuck.response).rejects.toThrow(/socket hang up|ECONNRESET/);
+      const exit = await app.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(5_000);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });
 
 interface SlowLogin {

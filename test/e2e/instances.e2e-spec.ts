@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { AppProcess, productionEnv, stopAllApps } from '../support/app-process.js';
+import {
+  AppProcess,
+  productionEnv,
+  SPAWN_TIMEOUT_MS,
+  stopAllApps,
+} from '../support/app-process.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie } from '../support/demo-app.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -19,7 +24,7 @@ describe(`${INSTANCES} instances behind nginx (round robin) sharing one Redis`, 
     const env = { ...productionEnv(), TRUST_PROXY: 'loopback', REDIS_URL: redis.url };
     apps = await Promise.all(Array.from({ length: INSTANCES }, () => AppProcess.start(env)));
     nginx = await Nginx.start({ upstreamPorts: apps.map((app) => app.port), exposeUpstream: true });
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   afterAll(async () => {
     await nginx?.stop();

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RedisClientType } from 'redis';
 import request from 'supertest';
 import { connect, createServer, type ConnectionOptions, type SecureVersion } from 'node:tls';
-import { AppProcess, productionEnv, stopAllApps } from '../support/app-process.js';
+import {
+  AppProcess,
+  productionEnv,
+  SPAWN_TIMEOUT_MS,
+  stopAllApps,
+} from '../support/app-process.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie, sessionIdOf } from '../support/demo-app.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -27,7 +32,7 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
       SESSION_KEY_PREFIX: prefix,
     });
     nginx = await Nginx.start({ upstreamPorts: [app.port] });
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   afterAll(async () => {
     keys?.destroy();
@@ -84,6 +89,15 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
     expect(await keys.dbSize()).toBe(before);
   });
 
+  it('refuses a body over 100 kB itself with 413', async () => {
+    const res = await https()
+      .post('/auth/login')
+      .ca(nginx.ca)
+      .send({ ...LOGIN, next: `/${'a'.repeat(150 * 1024)}` });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('nginx');
+  });
+
   it('speaks TLS 1.3 and 1.2', async () => {
     expect(await handshake(nginx.httpsPort, nginx.ca, 'TLSv1.3')).toBe('TLSv1.3');
     expect(await handshake(nginx.httpsPort, nginx.ca, 'TLSv1.2')).toBe('TLSv1.2');
@@ -120,7 +134,7 @@ describe('straight to the app over plain HTTP with TRUST_PROXY unset', () => {
       AppProcess.start(env),
       AppProcess.start({ ...env, TRUST_PROXY: 'loopback' }),
     ]);
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   afterAll(async () => {
     keys?.destroy();

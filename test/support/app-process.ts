@@ -10,6 +10,11 @@ import { waitFor } from './redis-server.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
+/** Loading Nest takes ~2 s; a few instances at once on a busy 2-core CI machine, much longer. */
+export const START_TIMEOUT_MS = 25_000;
+/** For a hook or test that starts apps: more than Jest's 30 s default, for a loaded machine. */
+export const SPAWN_TIMEOUT_MS = 60_000;
+
 /** One secret per test file, so every instance a file starts accepts the others' cookies. */
 const SHARED_SECRET = randomBytes(36).toString('base64');
 
@@ -80,11 +85,15 @@ export class AppProcess {
     running.add(app);
     let gone: ExitStatus | undefined;
     void app.exited.then((status) => (gone = status));
-    await waitFor(async () => {
-      if (gone)
-        throw new Error(`the app exited at start (${JSON.stringify(gone)}):\n${app.logs()}`);
-      return (await statusOf(`${app.url}/health/live`)) === 200;
-    }, `the app on port ${port} did not answer GET /health/live`);
+    await waitFor(
+      async () => {
+        if (gone)
+          throw new Error(`the app exited at start (${JSON.stringify(gone)}):\n${app.logs()}`);
+        return (await statusOf(`${app.url}/health/live`)) === 200;
+      },
+      `the app on port ${port} did not answer GET /health/live`,
+      START_TIMEOUT_MS,
+    );
     return app;
   }
 

@@ -52,6 +52,7 @@ async function connect(url: string): Promise<pg.Client> {
     throw new Error(
       `PostgreSQL is not reachable at ${where.hostname}:${where.port || 5432} ` +
         `(${(err as Error).message}): start it, or set DATABASE_URL to a server the tests may use`,
+      { cause: err },
     );
   }
   return client;
