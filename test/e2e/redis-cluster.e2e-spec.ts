@@ -1,8 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisClusterType } from 'redis';
 import request from 'supertest';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
+import {
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  loginCookie,
+  type RunningApp,
+  sessionIdOf,
+  startDemoApp,
+} from '../support/demo-app.js';
+import { freePort } from '../support/free-port.js';
 import { RedisCluster } from '../support/redis-cluster.js';
+import { waitFor } from '../support/redis-server.js';
+
+const DEMO_LOGIN = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 
 // The flows themselves run on the cluster in auth.e2e-spec.ts; this file checks what is
 // particular to a cluster. The keys here are the ones the app wrote, read back through the nodes.
@@ -55,5 +66,33 @@ describe('sessions on a 3-master Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const res = await http().get('/health');
     expect(res.status).toBe(200);
     expect(res.body.details.session_store).toMatchObject({ status: 'up', store: 'redis-cluster' });
+  });
+});
+
+describe('an app started before its Redis Cluster', () => {
+  it('boots, answers 503 while the cluster is missing, then serves sessions once it is up', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(','),
+      SESSION_STORE_TIMEOUT_MS: '300',
+    });
+    let cluster: RedisCluster | undefined;
+    try {
+      const login = () => request(running.server).post('/auth/login').send(DEMO_LOGIN);
+      expect((await login()).status).toBe(503);
+      expect((await request(running.server).get('/health')).status).toBe(503);
+
+      cluster = await RedisCluster.start(3, ports);
+      await waitFor(
+        async () => (await request(running.server).get('/health')).status === 200,
+        'GET /health did not turn 200 once the cluster was up',
+      );
+      // Every session lands on its own slot: a few logins reach every master.
+      for (let i = 0; i < 6; i++) expect((await login()).status).toBe(200);
+    } finally {
+      await running.close();
+      await cluster?.stop();
+    }
   });
 });

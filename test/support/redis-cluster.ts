@@ -23,15 +23,16 @@ export class RedisCluster {
     return this.ports.map((port) => `127.0.0.1:${port}`).join(',');
   }
 
-  static async start(masters = 3): Promise<RedisCluster> {
+  /** `ports`: where the masters listen (default: free ports), e.g. ones an app already uses. */
+  static async start(masters = 3, ports?: number[]): Promise<RedisCluster> {
     assertRedisInstalled();
     const dir = await mkdtemp(join(tmpdir(), 'nsa-redis-cluster-'));
-    const ports: number[] = [];
+    ports ??= await distinctFreePorts(masters, []);
+    // The cluster bus needs a second port; by default it is port + 10000, which may be taken.
+    const busPorts = await distinctFreePorts(ports.length, ports);
     const processes: ChildProcess[] = [];
-    for (let i = 0; i < masters; i++) {
-      // The cluster bus needs a second port; by default it is port + 10000, which may be taken.
-      const [port, busPort] = [await freePort(), await freePort()];
-      ports.push(port);
+    for (const [i, port] of ports.entries()) {
+      const busPort = busPorts[i];
       processes.push(
         spawn(
           'redis-server',
@@ -125,4 +126,14 @@ export class RedisCluster {
       node.destroy();
     }
   }
+}
+
+/** `count` free ports, none of them in `taken` nor repeated. */
+async function distinctFreePorts(count: number, taken: number[]): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    const port = await freePort();
+    if (!taken.includes(port)) ports.add(port);
+  }
+  return [...ports];
 }

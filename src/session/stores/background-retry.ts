@@ -28,7 +28,7 @@ export class BackgroundRetry {
   }
 
   /** Runs `next` once `work` has succeeded, unless stopped by then. */
-  then(next: () => void): void {
+  onSuccess(next: () => void): void {
     void this.finished.then(() => {
       if (!this.stopped) next();
     });

@@ -109,7 +109,7 @@ export async function createPostgresStoreAdapter(
       logger.error(`PostgreSQL session store: cannot create the session table: ${err.message}`),
   );
   // The first prune also starts connect-pg-simple's timer, which then repeats it.
-  table.then(() => store.pruneSessions());
+  table.onSuccess(() => store.pruneSessions());
   if (!(await table.succeedsWithin(connection.timeoutMs))) {
     logger.warn('PostgreSQL is not reachable at startup; retrying in the background');
   }

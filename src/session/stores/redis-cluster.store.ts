@@ -5,6 +5,8 @@ import { logOutages, RedisSessionStore } from './redis.store.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { withTimeout } from './store-timeout.js';
 
+const CLUSTER_SLOTS = 16384;
+
 export interface RedisClusterConnectionOptions {
   /** `host:port` of some cluster nodes; node-redis discovers the others and the slot map. */
   nodes: string[];
@@ -42,7 +44,7 @@ export async function createRedisClusterStoreAdapter(
   logOutages(cluster, 'node-error', 'node-ready', 'A Redis Cluster node');
 
   // Unlike a single client, a cluster whose first discovery fails stays closed: retry it here.
-  const connector = new BackgroundRetry(() => cluster.connect());
+  const connector = new BackgroundRetry(() => connectWhole(cluster));
   if (!(await connector.succeedsWithin(connection.connectTimeoutMs))) {
     logger.warn('Redis Cluster is not reachable at startup; retrying in the background');
   }
@@ -66,8 +68,27 @@ export async function createRedisClusterStoreAdapter(
   };
 }
 
+/**
+ * Connects, and insists on a slot map that covers every slot. A cluster still being formed, or
+ * missing a master, answers with a partial map, and node-redis then fails every command for an
+ * unmapped slot ("Cannot read properties of undefined") until something makes it rediscover.
+ */
+async function connectWhole(cluster: RedisClusterType): Promise<void> {
+  await cluster.connect();
+  if (!coversEverySlot(cluster)) {
+    cluster.destroy();
+    throw new Error('the cluster does not serve all its hash slots yet');
+  }
+}
+
+function coversEverySlot(cluster: RedisClusterType): boolean {
+  const slots = cluster.slots;
+  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (!slots[slot]) return false;
+  return true;
+}
+
 async function everyMasterAnswers(cluster: RedisClusterType): Promise<boolean> {
-  if (!cluster.isOpen || cluster.masters.length === 0) return false;
+  if (!cluster.isOpen || !coversEverySlot(cluster)) return false;
   try {
     const replies = await Promise.all(
       cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()),
