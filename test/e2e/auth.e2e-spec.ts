@@ -9,10 +9,7 @@ import {
   sessionIdOf,
   startDemoApp,
 } from '../support/demo-app.js';
-import { SESSION_STORE } from '../../src/session/session.constants.js';
-import type { SessionStoreAdapter } from '../../src/session/stores/session-store.interface.js';
 import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import { getSession, setSession } from '../support/store-calls.js';
 import type { TestRedis } from '../support/test-redis.js';
 
 // One suite, run over each store a user can pick in development and production.
@@ -160,18 +157,5 @@ describe.each(stores)('login, me and logout on the %s store', (store) => {
     for (const [name, res] of Object.entries(answers)) {
       expect(`${name}: ${res.headers['cache-control']}`).toBe(`${name}: no-store`);
     }
-  });
-
-  it('does not bring back a session a logout deleted while another request was in flight', async () => {
-    const cookie = await loginCookie(running.server);
-    const sid = sessionIdOf(cookie);
-    const sessions = running.app.get<SessionStoreAdapter>(SESSION_STORE).store;
-    // What express-session does for a request that loaded the session before the logout...
-    const loaded = await getSession(sessions, sid);
-    expect((await http().post('/auth/logout').set('Cookie', cookie)).status).toBe(204);
-    // ...and then saves when that request ends.
-    await setSession(sessions, sid, loaded);
-    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);
-    if (redis) expect(await redis.client.exists(prefix + sid)).toBe(0);
   });
 });
