@@ -6,7 +6,7 @@ import {
   SPAWN_TIMEOUT_MS,
   stopAllApps,
 } from '../support/app-process.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie } from '../support/demo-app.js';
+import { DEMO_LOGIN, sessionCookie } from '../support/demo-app.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -55,10 +55,7 @@ describe(`${INSTANCES} instances behind nginx (round robin) sharing one Redis`, 
     [...byInstance].map(([port, statuses]) => `${port}: ${statuses.join(',')}`).join('\n');
 
   async function login(): Promise<string> {
-    const res = await https()
-      .post('/auth/login')
-      .ca(nginx.ca)
-      .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
+    const res = await https().post('/auth/login').ca(nginx.ca).send(DEMO_LOGIN);
     expect(`POST /auth/login through nginx: ${res.status}`).toBe(
       'POST /auth/login through nginx: 200',
     );

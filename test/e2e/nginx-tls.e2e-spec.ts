@@ -8,11 +8,9 @@ import {
   SPAWN_TIMEOUT_MS,
   stopAllApps,
 } from '../support/app-process.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie, sessionIdOf } from '../support/demo-app.js';
+import { DEMO_EMAIL, DEMO_LOGIN, sessionCookie, sessionIdOf } from '../support/demo-app.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
-
-const LOGIN = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 
 // The shipped config/nginx.conf in front of the built app, as deployed (see README, "Deploying").
 describe('behind nginx terminating TLS with config/nginx.conf', () => {
@@ -44,7 +42,7 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
   const https = () => request(nginx.httpsUrl);
 
   it('logs in over HTTPS with a Secure, HttpOnly __Host- cookie, and the session works', async () => {
-    const login = await https().post('/auth/login').ca(nginx.ca).send(LOGIN);
+    const login = await https().post('/auth/login').ca(nginx.ca).send(DEMO_LOGIN);
     expect(`POST /auth/login through nginx: ${login.status}`).toBe(
       'POST /auth/login through nginx: 200',
     );
@@ -74,7 +72,7 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
       .post('/auth/login')
       .ca(nginx.ca)
       .set('X-Forwarded-Proto', 'http')
-      .send(LOGIN);
+      .send(DEMO_LOGIN);
     expect(`POST /auth/login with X-Forwarded-Proto: http: ${login.status}`).toBe(
       'POST /auth/login with X-Forwarded-Proto: http: 200',
     );
@@ -82,7 +80,7 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
 
   it('redirects plain HTTP to HTTPS without passing the request to the app', async () => {
     const before = await keys.dbSize();
-    const res = await request(nginx.httpUrl).post('/auth/login').send(LOGIN);
+    const res = await request(nginx.httpUrl).post('/auth/login').send(DEMO_LOGIN);
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe('https://127.0.0.1/auth/login');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -93,7 +91,7 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
     const res = await https()
       .post('/auth/login')
       .ca(nginx.ca)
-      .send({ ...LOGIN, next: `/${'a'.repeat(150 * 1024)}` });
+      .send({ ...DEMO_LOGIN, next: `/${'a'.repeat(150 * 1024)}` });
     expect(res.status).toBe(413);
     expect(res.text).toContain('nginx');
   });
@@ -147,7 +145,7 @@ describe('straight to the app over plain HTTP with TRUST_PROXY unset', () => {
       .post('/auth/login')
       .set('X-Forwarded-Proto', 'https')
       .set('X-Forwarded-For', '203.0.113.7')
-      .send(LOGIN);
+      .send(DEMO_LOGIN);
 
   it('ignores a forged X-Forwarded-Proto: 403 https_required, no cookie, no session', async () => {
     const res = await forgedLogin(untrusting);

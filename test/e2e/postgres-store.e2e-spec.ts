@@ -8,8 +8,7 @@ import { createPostgresStoreAdapter } from '../../src/session/stores/postgres.st
 import type { SessionStoreAdapter } from '../../src/session/stores/session-store.interface.js';
 import { freePort } from '../support/free-port.js';
 import {
-  DEMO_EMAIL,
-  DEMO_PASSWORD,
+  DEMO_LOGIN,
   loginCookie,
   type RunningApp,
   sessionIdOf,
@@ -19,9 +18,8 @@ import { waitFor } from '../support/redis-server.js';
 import { getSession, setSession } from '../support/store-calls.js';
 import { startTestPostgres, type TestPostgres } from '../support/test-postgres.js';
 
-// The flows themselves run on PostgreSQL in auth.e2e-spec.ts; this file checks the table, the
-// rows the app writes, pruning, and the guarantees the Redis store also gives.
-const DEMO_LOGIN = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
+// The flows themselves run on PostgreSQL in auth.e2e-spec.ts and session-writes.e2e-spec.ts;
+// this file checks the table, the rows the app writes, expiry, pruning and outages.
 
 describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
   let db: TestPostgres;

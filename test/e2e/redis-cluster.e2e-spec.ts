@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisClusterType } from 'redis';
 import request from 'supertest';
 import {
-  DEMO_EMAIL,
-  DEMO_PASSWORD,
+  DEMO_LOGIN,
   loginCookie,
   type RunningApp,
   sessionIdOf,
@@ -13,10 +12,9 @@ import { freePort } from '../support/free-port.js';
 import { RedisCluster } from '../support/redis-cluster.js';
 import { waitFor } from '../support/redis-server.js';
 
-const DEMO_LOGIN = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
-
-// The flows themselves run on the cluster in auth.e2e-spec.ts; this file checks what is
-// particular to a cluster. The keys here are the ones the app wrote, read back through the nodes.
+// The flows themselves run on the cluster in auth.e2e-spec.ts and session-writes.e2e-spec.ts;
+// this file checks what is particular to a cluster, reading back through the nodes the keys the
+// app wrote.
 describe('sessions on a 3-master Redis Cluster (REDIS_CLUSTER_NODES)', () => {
   let cluster: RedisCluster;
   let client: RedisClusterType;
