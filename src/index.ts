@@ -24,6 +24,10 @@ export { CurrentUser } from './session/current-user.decorator.js';
 export { isSafeRedirect, safeRedirectTarget } from './session/safe-redirect.js';
 export * from './session/session.exceptions.js';
 export type { SessionStoreAdapter } from './session/stores/session-store.interface.js';
+export {
+  SessionStoreHealthIndicator,
+  type SessionStoreHealth,
+} from './session/health/session-store.health.js';
 export { AuthService } from './auth/auth.service.js';
 export { PasswordHasher } from './auth/password.hasher.js';
 export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';

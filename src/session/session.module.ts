@@ -9,10 +9,12 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { AuthController } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
 import { NoStoreMiddleware } from '../auth/no-store.middleware.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
+import { SessionStoreHealthIndicator } from './health/session-store.health.js';
 import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionMiddleware } from './session.middleware.js';
@@ -56,8 +58,18 @@ const logger = new Logger('SessionModule');
     SessionGuard,
     PasswordHasher,
     AuthService,
+    // Terminus's result builder; no TerminusModule needed until the app adds a health route.
+    HealthIndicatorService,
+    SessionStoreHealthIndicator,
   ],
-  exports: [SESSION_OPTIONS, SESSION_STORE, SessionGuard, PasswordHasher, AuthService],
+  exports: [
+    SESSION_OPTIONS,
+    SESSION_STORE,
+    SessionGuard,
+    PasswordHasher,
+    AuthService,
+    SessionStoreHealthIndicator,
+  ],
 })
 export class SessionModule
   extends SessionConfigurableModuleClass
