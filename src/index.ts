@@ -24,6 +24,10 @@ export { CurrentUser } from './session/current-user.decorator.js';
 export { isSafeRedirect, safeRedirectTarget } from './session/safe-redirect.js';
 export * from './session/session.exceptions.js';
 export type { SessionStoreAdapter } from './session/stores/session-store.interface.js';
+export {
+  SessionStoreHealthIndicator,
+  type SessionStoreHealth,
+} from './session/health/session-store.health.js';
 export { CsrfService, type CsrfTokenResponse } from './security/csrf.service.js';
 export { CsrfMiddleware, CSRF_FORM_FIELD } from './security/csrf.middleware.js';
 export { CsrfOriginException, CsrfTokenException } from './security/csrf.exceptions.js';

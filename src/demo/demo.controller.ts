@@ -52,12 +52,6 @@ export class DemoController {
     res.type('html');
     return profilePage(profile, history, this.csrf.issue(req, res));
   }
-
-  @Public()
-  @Get('health')
-  health(): { status: string } {
-    return { status: 'ok' };
-  }
 }
 
 /** Appends this page to the signed-in session's history (the demo's own session data). */

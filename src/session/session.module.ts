@@ -9,6 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { AuthController } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
 import { NoStoreMiddleware } from '../auth/no-store.middleware.js';
@@ -17,6 +18,7 @@ import { CorsMiddleware } from '../security/cors.middleware.js';
 import { CsrfMiddleware } from '../security/csrf.middleware.js';
 import { CsrfService } from '../security/csrf.service.js';
 import { SecurityHeadersMiddleware } from '../security/security-headers.middleware.js';
+import { SessionStoreHealthIndicator } from './health/session-store.health.js';
 import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionMiddleware } from './session.middleware.js';
@@ -67,8 +69,19 @@ const logger = new Logger('SessionModule');
     SessionGuard,
     PasswordHasher,
     AuthService,
+    // Terminus's result builder; no TerminusModule needed until the app adds a health route.
+    HealthIndicatorService,
+    SessionStoreHealthIndicator,
   ],
-  exports: [SESSION_OPTIONS, SESSION_STORE, SessionGuard, PasswordHasher, AuthService, CsrfService],
+  exports: [
+    SESSION_OPTIONS,
+    SESSION_STORE,
+    SessionGuard,
+    PasswordHasher,
+    AuthService,
+    SessionStoreHealthIndicator,
+    CsrfService,
+  ],
 })
 export class SessionModule
   extends SessionConfigurableModuleClass

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
+import { reconnectDelay } from './background-retry.js';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { toCallback, withTimeout } from './store-timeout.js';
@@ -10,7 +11,8 @@ type Callback = (err?: unknown) => void;
 type GetCallback = (err?: unknown, session?: SessionData | null) => void;
 
 export interface RedisSessionStoreOptions {
-  client: RedisClientType;
+  /** One Redis, or a Redis Cluster: every command the store sends touches a single key. */
+  client: RedisClientType | RedisClusterType;
   prefix: string;
   ttlSeconds: number;
   /** Bound on every store call (see store-timeout.ts). */
@@ -79,20 +81,11 @@ export async function createRedisStoreAdapter(
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connection.connectTimeoutMs,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+      reconnectStrategy: reconnectDelay,
     },
   }) as RedisClientType;
 
-  let down = false;
-  client.on('error', (err: Error) => {
-    // One line per outage, not per retry; the URL may hold a password, so it is not logged.
-    if (!down) logger.error(`Redis session store unreachable: ${err.message}`);
-    down = true;
-  });
-  client.on('ready', () => {
-    if (down) logger.log('Redis session store reachable again');
-    down = false;
-  });
+  logOutages(client, 'error', 'ready', 'Redis session store');
 
   const connected = client.connect().then(
     () => true,
@@ -129,4 +122,26 @@ export async function createRedisStoreAdapter(
       else client.destroy();
     },
   };
+}
+
+/**
+ * Logs one line when the store becomes unreachable and one when it is back, not one per retry.
+ * Only the driver's message is logged: the URL may hold a password.
+ */
+export function logOutages(
+  emitter: { on(event: string, listener: (err?: Error) => void): unknown },
+  errorEvent: string,
+  readyEvent: string,
+  label: string,
+): void {
+  const logger = new Logger('SessionModule');
+  let down = false;
+  emitter.on(errorEvent, (err?: Error) => {
+    if (!down) logger.error(`${label} unreachable: ${err?.message ?? 'unknown error'}`);
+    down = true;
+  });
+  emitter.on(readyEvent, () => {
+    if (down) logger.log(`${label} reachable again`);
+    down = false;
+  });
 }
