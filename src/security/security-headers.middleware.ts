@@ -11,9 +11,10 @@ import type { ResolvedSessionOptions } from '../session/session-options.resolver
  * - Referrer-Policy is `strict-origin-when-cross-origin`, not helmet's `no-referrer`: under
  *   `no-referrer` browsers send `Origin: null` on POSTs, which the CSRF origin check refuses,
  *   so the login form would break.
- * - Strict-Transport-Security (one year) and upgrade-insecure-requests only when the cookie is
- *   Secure, i.e. the site is served over HTTPS; on plain-HTTP development they would lock the
- *   browser out of localhost.
+ * - Strict-Transport-Security (two years, as config/nginx.conf sends it; no includeSubDomains,
+ *   which would bind sibling hosts the library knows nothing of) and upgrade-insecure-requests
+ *   only when the cookie is Secure, i.e. the site is served over HTTPS; on plain-HTTP
+ *   development they would lock the browser out of localhost.
  */
 export function securityHeaders(options: ResolvedSessionOptions): RequestHandler {
   const https = options.cookieSecure;
@@ -34,7 +35,7 @@ export function securityHeaders(options: ResolvedSessionOptions): RequestHandler
       },
     },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: https ? { maxAge: 63_072_000, includeSubDomains: false } : false,
     xFrameOptions: { action: 'deny' },
   });
 }

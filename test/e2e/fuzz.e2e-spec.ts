@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import { isSafeRedirect } from '../../src/session/safe-redirect.js';
 import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
+import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
 import { httpRequest, rawRequest } from '../support/raw-http.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
@@ -17,6 +18,9 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
   let running: RunningApp;
   let port: number;
   let validCookie: string;
+  /** Valid CSRF headers, so fuzzed requests get past the CSRF check to the code under test. */
+  let anonymousCsrf: CsrfHeaders;
+  let signedInCsrf: CsrfHeaders;
   const prefix = `fuzz-${process.pid}:`;
 
   beforeAll(async () => {
@@ -29,6 +33,8 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
     await running.app.listen(0, '127.0.0.1');
     port = (running.server.address() as AddressInfo).port;
     validCookie = await loginCookie(running.server);
+    anonymousCsrf = await csrfHeaders(running.server);
+    signedInCsrf = await csrfHeaders(running.server, validCookie);
   });
 
   afterAll(async () => {
@@ -133,7 +139,7 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
           httpRequest(
             'POST',
             '/auth/login',
-            { Host: 'localhost', 'Content-Type': 'application/json' },
+            { Host: 'localhost', 'Content-Type': 'application/json', ...anonymousCsrf },
             payload,
           ),
         );
@@ -173,6 +179,9 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
         if (r.xff !== null) headers['X-Forwarded-For'] = r.xff;
         // A signed-in logout is a legitimate write (it destroys the session), not rejected input.
         if (r.signedIn && r.path !== '/auth/logout') headers.Cookie = validCookie;
+        if (r.method === 'POST') {
+          Object.assign(headers, headers.Cookie ? signedInCsrf : anonymousCsrf);
+        }
         const body = r.method === 'POST' ? '{"email":"nobody@example.com","password":"x"}' : '';
         const { status } = await rawRequest(port, httpRequest(r.method, r.path, headers, body));
         const described = `${r.method} ${r.path} ${JSON.stringify(headers).slice(0, 200)}`;
@@ -227,13 +236,18 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
         );
         expect4xxOrNormal(login.status, `GET /login?next=${raw}`, [200]);
         // 2. A form login (wrong password: nothing is stored) goes back to the login page with a safe next.
-        const form = `email=nobody%40example.com&password=x&next=${encodeURIComponent(raw)}`;
+        const token = encodeURIComponent(anonymousCsrf['X-XSRF-TOKEN']);
+        const form = `email=nobody%40example.com&password=x&next=${encodeURIComponent(raw)}&_csrf=${token}`;
         const post = await rawRequest(
           port,
           httpRequest(
             'POST',
             '/auth/login',
-            { Host: 'localhost', 'Content-Type': 'application/x-www-form-urlencoded' },
+            {
+              Host: 'localhost',
+              'Content-Type': 'application/x-www-form-urlencoded',
+              Cookie: anonymousCsrf.Cookie,
+            },
             form,
           ),
         );

@@ -8,6 +8,7 @@ import {
   SPAWN_TIMEOUT_MS,
   stopAllApps,
 } from '../support/app-process.js';
+import { fetchCsrfHeaders } from '../support/csrf.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie, sessionIdOf } from '../support/demo-app.js';
 import { RedisServer, waitFor } from '../support/redis-server.js';
 
@@ -43,7 +44,7 @@ describe('graceful shutdown on SIGTERM', () => {
     'finishes the request in flight, refuses new connections, closes Redis, exits 0 within 10 s',
     async () => {
       const app = await start();
-      const slow = startSlowLogin(app.port);
+      const slow = startSlowLogin(app.port, await fetchCsrfHeaders(app.url));
       await slow.received;
 
       const signalled = Date.now();
@@ -81,7 +82,7 @@ describe('graceful shutdown on SIGTERM', () => {
     'cuts a request that never finishes after SHUTDOWN_DRAIN_MS and still exits 0',
     async () => {
       const app = await start({ SHUTDOWN_DRAIN_MS: '500' });
-      const stuck = startSlowLogin(app.port);
+      const stuck = startSlowLogin(app.port, await fetchCsrfHeaders(app.url));
       await stuck.received;
 
       const signalled = Date.now();
@@ -110,7 +111,7 @@ interface SlowLogin {
  * `Expect: 100-continue` makes the app answer "100 Continue" once it has the request, so the
  * test knows it is in flight before it sends SIGTERM.
  */
-function startSlowLogin(port: number): SlowLogin {
+function startSlowLogin(port: number, csrf: Record<string, string>): SlowLogin {
   const body = JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD });
   const req: ClientRequest = httpRequest({
     host: '127.0.0.1',
@@ -124,6 +125,7 @@ function startSlowLogin(port: number): SlowLogin {
       Expect: '100-continue',
       // The app trusts loopback proxies (TRUST_PROXY=loopback), as behind nginx.
       'X-Forwarded-Proto': 'https',
+      ...csrf,
     },
   });
   const slow: SlowLogin = {

@@ -6,6 +6,7 @@ import {
   SPAWN_TIMEOUT_MS,
   stopAllApps,
 } from '../support/app-process.js';
+import { csrfHeaders } from '../support/csrf.js';
 import { DEMO_LOGIN, sessionCookie } from '../support/demo-app.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -55,7 +56,11 @@ describe(`${INSTANCES} instances behind nginx (round robin) sharing one Redis`, 
     [...byInstance].map(([port, statuses]) => `${port}: ${statuses.join(',')}`).join('\n');
 
   async function login(): Promise<string> {
-    const res = await https().post('/auth/login').ca(nginx.ca).send(DEMO_LOGIN);
+    const res = await https()
+      .post('/auth/login')
+      .ca(nginx.ca)
+      .set(await csrfHeaders(nginx.httpsUrl, undefined, { ca: nginx.ca }))
+      .send(DEMO_LOGIN);
     expect(`POST /auth/login through nginx: ${res.status}`).toBe(
       'POST /auth/login through nginx: 200',
     );
@@ -74,7 +79,11 @@ describe(`${INSTANCES} instances behind nginx (round robin) sharing one Redis`, 
 
   it('sees a logout made on one instance on all of them', async () => {
     const cookie = await login();
-    const logout = await https().post('/auth/logout').ca(nginx.ca).set('Cookie', cookie);
+    // The token may come from one instance and be checked by another: it is stateless.
+    const logout = await https()
+      .post('/auth/logout')
+      .ca(nginx.ca)
+      .set(await csrfHeaders(nginx.httpsUrl, cookie, { ca: nginx.ca }));
     expect(logout.status).toBe(204);
     const byInstance = await acrossInstances(REQUESTS, () =>
       https().get('/auth/me').ca(nginx.ca).set('Cookie', cookie),

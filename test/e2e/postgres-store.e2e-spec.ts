@@ -14,6 +14,7 @@ import {
   sessionIdOf,
   startDemoApp,
 } from '../support/demo-app.js';
+import { csrfHeaders } from '../support/csrf.js';
 import { waitFor } from '../support/redis-server.js';
 import { getSession, setSession } from '../support/store-calls.js';
 import { startTestPostgres, type TestPostgres } from '../support/test-postgres.js';
@@ -58,7 +59,10 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
     const ttl = Number((await row(sid)).ttl);
     expect(ttl).toBeGreaterThan(1700);
     expect(ttl).toBeLessThanOrEqual(1800);
-    expect((await http().post('/auth/logout').set('Cookie', cookie)).status).toBe(204);
+    const logout = await http()
+      .post('/auth/logout')
+      .set(await csrfHeaders(running.server, cookie));
+    expect(logout.status).toBe(204);
     expect(await row(sid)).toBeUndefined();
   });
 
@@ -144,7 +148,10 @@ describe('the PostgreSQL store when the database is down or stalled', () => {
     });
     try {
       const started = Date.now();
-      const login = await request(running.server).post('/auth/login').send(DEMO_LOGIN);
+      const login = await request(running.server)
+        .post('/auth/login')
+        .set(await csrfHeaders(running.server))
+        .send(DEMO_LOGIN);
       expect(`POST /auth/login: ${login.status} ${login.body.code}`).toBe(
         'POST /auth/login: 503 session_store_unavailable',
       );

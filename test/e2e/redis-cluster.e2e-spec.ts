@@ -8,6 +8,7 @@ import {
   sessionIdOf,
   startDemoApp,
 } from '../support/demo-app.js';
+import { csrfHeaders } from '../support/csrf.js';
 import { freePort } from '../support/free-port.js';
 import { RedisCluster } from '../support/redis-cluster.js';
 import { waitFor } from '../support/redis-server.js';
@@ -55,7 +56,10 @@ describe('sessions on a 3-master Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const key = prefix + sessionIdOf(cookie);
     expect(await client.ttl(key)).toBeGreaterThan(1700);
     expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(200);
-    expect((await http().post('/auth/logout').set('Cookie', cookie)).status).toBe(204);
+    const logout = await http()
+      .post('/auth/logout')
+      .set(await csrfHeaders(running.server, cookie));
+    expect(logout.status).toBe(204);
     expect(await client.exists(key)).toBe(0);
     expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);
   });
@@ -77,7 +81,11 @@ describe('an app started before its Redis Cluster', () => {
     });
     let cluster: RedisCluster | undefined;
     try {
-      const login = () => request(running.server).post('/auth/login').send(DEMO_LOGIN);
+      const login = async () =>
+        request(running.server)
+          .post('/auth/login')
+          .set(await csrfHeaders(running.server))
+          .send(DEMO_LOGIN);
       expect((await login()).status).toBe(503);
       expect((await request(running.server).get('/health')).status).toBe(503);
 

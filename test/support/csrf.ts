@@ -15,16 +15,19 @@ export interface CsrfHeaderOptions {
   /** Extra headers for the GET /auth/csrf request (e.g. X-Forwarded-Proto behind TRUST_PROXY). */
   headers?: Record<string, string>;
   cookieName?: string;
+  /** The CA to trust when `server` is an https:// URL with a test certificate (nginx). */
+  ca?: string | Buffer;
 }
 
 /**
  * The `Cookie` (session cookie plus XSRF-TOKEN) and `X-XSRF-TOKEN` headers for an unsafe request,
  * fetched from GET /auth/csrf the way an SPA does. With `sessionCookie` the token is that
  * session's; without it, a pre-session token for an anonymous login. Use it as
- * `request(server).post('/auth/logout').set(await csrfHeaders(server, cookie))`.
+ * `request(server).post('/auth/logout').set(await csrfHeaders(server, cookie))`. `server` may
+ * also be a URL (an app process, nginx).
  */
 export async function csrfHeaders(
-  server: Server,
+  server: Server | string,
   sessionCookie?: string,
   options: CsrfHeaderOptions = {},
 ): Promise<CsrfHeaders> {
@@ -32,6 +35,7 @@ export async function csrfHeaders(
   const get = request(server)
     .get('/auth/csrf')
     .set(options.headers ?? {});
+  if (options.ca) get.ca(options.ca);
   if (sessionCookie) get.set('Cookie', sessionCookie);
   const res = await get;
   if (res.status !== 200 || typeof res.body?.token !== 'string') {
@@ -84,7 +88,7 @@ export interface FormCsrf {
  * profile pages render them: `.set('Cookie', f.cookie).type('form').send({ ...f.field, … })`.
  */
 export async function formCsrf(
-  server: Server,
+  server: Server | string,
   sessionCookie?: string,
   options: CsrfHeaderOptions = {},
 ): Promise<FormCsrf> {

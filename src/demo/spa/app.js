@@ -1,4 +1,4 @@
-/* global axios, URL */
+/* global axios */
 // The demo SPA: plain browser JavaScript with axios's browser build, no bundler.
 // It runs on the API's own origin (/spa/ on the demo app) or on another origin
 // (`npm run demo:spa`), and picks the CSRF flow each one needs.
