@@ -5,7 +5,7 @@ import { Public } from '../session/public.decorator.js';
 import { safeRedirectTarget } from '../session/safe-redirect.js';
 import type { SessionProfile } from '../session/session-data.augmentation.js';
 import type { PageVisit } from './demo-session.augmentation.js';
-import { homePage, loginPage, profilePage } from './views.js';
+import { homePage, loginPage, type LoginPageError, profilePage } from './views.js';
 
 const MAX_HISTORY = 20;
 
@@ -25,7 +25,7 @@ export class DemoController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   login(@Query('next') next?: unknown, @Query('error') error?: unknown): string {
-    return loginPage(safeRedirectTarget(next), error !== undefined);
+    return loginPage(safeRedirectTarget(next), loginError(error));
   }
 
   @Get('profile')
@@ -49,6 +49,11 @@ export class DemoController {
   health(): { status: string } {
     return { status: 'ok' };
   }
+}
+
+function loginError(error: unknown): LoginPageError | undefined {
+  if (error === undefined) return undefined;
+  return error === 'throttled' ? 'throttled' : 'invalid';
 }
 
 /** Appends this page to the signed-in session's history (the demo's own session data). */

@@ -32,10 +32,15 @@ export function homePage(profile: SessionProfile | undefined): string {
   return page('nest-session-auth demo', `<h1>nest-session-auth demo</h1>${status}`);
 }
 
-export function loginPage(next: string, error: boolean): string {
-  const message = error
-    ? '<p class="error" role="alert">The email or password is incorrect.</p>'
-    : '';
+export type LoginPageError = 'invalid' | 'throttled';
+
+const LOGIN_ERRORS: Record<LoginPageError, string> = {
+  invalid: 'The email or password is incorrect.',
+  throttled: 'Too many failed attempts. Wait a few minutes, then try again.',
+};
+
+export function loginPage(next: string, error: LoginPageError | undefined): string {
+  const message = error ? `<p class="error" role="alert">${LOGIN_ERRORS[error]}</p>` : '';
   return page(
     'Sign in',
     `<h1>Sign in</h1>${message}

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -54,6 +55,59 @@ export class SessionEnvironment {
   @Min(1)
   @Max(31_536_000)
   SESSION_ABSOLUTE_TIMEOUT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: 'must be a number from 0 to 0.5, e.g. 0.1' })
+  @Min(0)
+  @Max(0.5)
+  SESSION_TOUCH_FRACTION?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  SESSION_RECENT_LOGIN_WINDOW?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_ACCOUNT_MAX_FAILURES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_ACCOUNT_LOCKOUT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_ACCOUNT_LOCKOUT_MAX?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_IP_MAX_FAILURES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_IP_WINDOW?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  AUDIT_LOG?: string;
 
   @IsOptional()
   @IsIn(['auto', 'true', 'false'])

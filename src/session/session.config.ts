@@ -29,6 +29,16 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     cookieDomain: e.COOKIE_DOMAIN,
     idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
     absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
+    touchFraction: e.SESSION_TOUCH_FRACTION,
+    recentLoginSeconds: e.SESSION_RECENT_LOGIN_WINDOW,
+    loginThrottle: {
+      accountMaxFailures: e.LOGIN_ACCOUNT_MAX_FAILURES,
+      accountLockoutSeconds: e.LOGIN_ACCOUNT_LOCKOUT,
+      accountMaxLockoutSeconds: e.LOGIN_ACCOUNT_LOCKOUT_MAX,
+      ipMaxFailures: e.LOGIN_IP_MAX_FAILURES,
+      ipWindowSeconds: e.LOGIN_IP_WINDOW,
+    },
+    auditLog: e.AUDIT_LOG === undefined ? undefined : e.AUDIT_LOG === 'true',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginUrl: e.LOGIN_URL,
   };

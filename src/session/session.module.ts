@@ -9,13 +9,21 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AccountHasher } from '../auth/account.hasher.js';
+import { AuditService } from '../auth/audit.service.js';
 import { AuthController } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
+import { LoginThrottler } from '../auth/login.throttler.js';
 import { NoStoreMiddleware } from '../auth/no-store.middleware.js';
+import { PasswordController } from '../auth/password.controller.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
-import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
+import { PasswordService } from '../auth/password.service.js';
+import { SessionsController } from '../auth/sessions.controller.js';
+import { SESSION_INDEX, SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
 import { SessionGuard } from './session.guard.js';
+import { SessionLifecycleMiddleware } from './session-lifecycle.middleware.js';
 import { SessionMiddleware } from './session.middleware.js';
+import { SessionsService } from './sessions.service.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
   SESSION_MODULE_OPTIONS,
@@ -29,8 +37,10 @@ import type { SessionStoreAdapter } from './stores/session-store.interface.js';
 
 const logger = new Logger('SessionModule');
 
+const controllers = [AuthController, SessionsController, PasswordController];
+
 @Module({
-  controllers: [AuthController],
+  controllers,
   providers: [
     {
       provide: SESSION_OPTIONS,
@@ -51,13 +61,32 @@ const logger = new Logger('SessionModule');
       inject: [SESSION_OPTIONS],
       useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
     },
+    {
+      provide: SESSION_INDEX,
+      inject: [SESSION_STORE],
+      useFactory: (adapter: SessionStoreAdapter) => adapter.index ?? null,
+    },
     SessionMiddleware,
+    SessionLifecycleMiddleware,
     NoStoreMiddleware,
     SessionGuard,
     PasswordHasher,
+    AccountHasher,
+    AuditService,
+    LoginThrottler,
+    SessionsService,
     AuthService,
+    PasswordService,
   ],
-  exports: [SESSION_OPTIONS, SESSION_STORE, SessionGuard, PasswordHasher, AuthService],
+  exports: [
+    SESSION_OPTIONS,
+    SESSION_STORE,
+    SESSION_INDEX,
+    SessionGuard,
+    PasswordHasher,
+    AuthService,
+    SessionsService,
+  ],
 })
 export class SessionModule
   extends SessionConfigurableModuleClass
@@ -83,8 +112,9 @@ export class SessionModule
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes('{*path}');
-    consumer.apply(NoStoreMiddleware).forRoutes(AuthController);
+    // Timeouts are checked right after the session is loaded, before any guard or route sees it.
+    consumer.apply(SessionMiddleware, SessionLifecycleMiddleware).forRoutes('{*path}');
+    consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
   }
 
   onModuleInit(): void {

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient, type RedisClientType } from 'redis';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
+import { RedisSessionIndex } from './redis.index.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 
 type Callback = (err?: unknown, data?: unknown) => void;
@@ -53,6 +55,7 @@ export async function createRedisStoreAdapter(
   connection: RedisConnectionOptions,
   prefix: string,
   ttlSeconds: number,
+  indexTtlSeconds: number,
 ): Promise<SessionStoreAdapter> {
   const logger = new Logger('SessionModule');
   const client = createClient({
@@ -95,6 +98,15 @@ export async function createRedisStoreAdapter(
   return {
     kind: 'redis',
     store,
+    index: new RedisSessionIndex(client, prefix, indexTtlSeconds),
+    // Same client and prefix: counters are shared by every instance that shares the sessions.
+    createRateLimiter: (spec) =>
+      new RateLimiterRedis({
+        ...spec,
+        keyPrefix: prefix + spec.keyPrefix,
+        storeClient: client,
+        useRedisPackage: true,
+      }),
     async isReady() {
       if (!client.isReady) return false;
       try {
