@@ -3,6 +3,11 @@ import argon2 from 'argon2';
 import { SESSION_OPTIONS } from '../session/session.constants.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 
+/** `$argon2id$v=19$m=19456,t=2,p=1$…`: variant, version, parameters (in any order). */
+const PHC_ARGON2 = /^\$(argon2id|argon2i|argon2d)\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/;
+/** Argon2 1.3 (0x13), the version every current library writes. */
+const ARGON2_VERSION = 19;
+
 /**
  * argon2id with OWASP's parameters by default (m=19456 KiB, t=2, p=1; ASVS 5.0 V11.4.2).
  * The work runs on libuv's thread pool, so the event loop keeps serving other requests.
@@ -26,13 +31,23 @@ export class PasswordHasher {
     }
   }
 
-  /** True when `hash` was made with weaker parameters than the configured ones. */
+  /**
+   * True when `hash` is weaker than what `hash()` makes now: another argon2 variant, an older
+   * version, or less memory or fewer iterations. A stronger hash is kept as it is (argon2's own
+   * `needsRehash` would also rewrite it, since it only checks for equal parameters).
+   */
   needsRehash(hash: string): boolean {
-    try {
-      return argon2.needsRehash(hash, this.options.passwordHash);
-    } catch {
-      return false;
-    }
+    const phc = PHC_ARGON2.exec(hash);
+    if (!phc) return false;
+    const [, variant, version, list] = phc;
+    const params = Object.fromEntries(list.split(',').map((kv) => kv.split('=')));
+    const { memoryCost, timeCost } = this.options.passwordHash;
+    return (
+      variant !== 'argon2id' ||
+      Number(version) < ARGON2_VERSION ||
+      !(Number(params.m) >= memoryCost) ||
+      !(Number(params.t) >= timeCost)
+    );
   }
 
   /**
