@@ -3,15 +3,47 @@ import argon2 from 'argon2';
 import { resolveSessionOptions } from '../session/session-options.resolver.js';
 import { PasswordHasher } from './password.hasher.js';
 
-const hasher = new PasswordHasher(resolveSessionOptions({ secrets: ['unit-test-secret'] }));
+const hasher = new PasswordHasher(resolveSessionOptions({ secrets: ['s'] }));
+
+describe('PasswordHasher', () => {
+  it('hashes with argon2id and OWASP parameters (m=19456, t=2, p=1)', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+
+  it('verifies the right password and refuses a wrong one', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    expect(await hasher.verify(hash, 'correct horse battery staple')).toBe(true);
+    expect(await hasher.verify(hash, 'Correct horse battery staple')).toBe(false);
+  });
+
+  it('answers false, not an exception, for a hash that is not argon2', async () => {
+    expect(await hasher.verify('not-a-hash', 'x')).toBe(false);
+    expect(await hasher.verify('$2b$10$abcdefghijklmnopqrstuv', 'x')).toBe(false);
+  });
+
+  it('says a hash made with weaker parameters needs a rehash, and ours does not', async () => {
+    const weak = await argon2.hash('pw', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1 });
+    expect(hasher.needsRehash(weak)).toBe(true);
+    expect(hasher.needsRehash(await hasher.hash('pw'))).toBe(false);
+  });
+
+  it('takes the configured parameters', async () => {
+    const custom = new PasswordHasher(
+      resolveSessionOptions({ secrets: ['s'], passwordHash: { memoryCost: 8192, timeCost: 3 } }),
+    );
+    expect(await custom.hash('pw')).toMatch(/m=8192,p=1,t=3/);
+  });
+
+  it('spends a verify on unknown users without throwing', async () => {
+    await expect(hasher.verifyDummy('anything')).resolves.toBeUndefined();
+  });
+});
+
 const hashWith = (type: 0 | 1 | 2, memoryCost: number, timeCost: number) =>
   argon2.hash('a password', { type, memoryCost, timeCost, parallelism: 1 });
 
 describe('PasswordHasher.needsRehash (configured: argon2id m=19456 t=2)', () => {
-  it('is false for a hash made with the configured parameters', async () => {
-    expect(hasher.needsRehash(await hasher.hash('a password'))).toBe(false);
-  });
-
   it('is true for less memory or fewer iterations', async () => {
     expect(hasher.needsRehash(await hashWith(argon2.argon2id, 4096, 2))).toBe(true);
     expect(hasher.needsRehash(await hashWith(argon2.argon2id, 19456, 1))).toBe(true);

@@ -5,7 +5,8 @@ import { AppModule } from './app.module.js';
 /** Builds the demo app; main.ts listens on it, the e2e tests drive it through supertest. */
 export async function createDemoApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(), {
-    bufferLogs: false,
+    // Throw boot errors to the caller (main.ts prints them as one line) instead of exiting.
+    abortOnError: false,
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });
   configureDemoApp(app);

@@ -34,26 +34,29 @@ export class SessionEnvironment {
 
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_{}.-]{1,64}$/, {
-    message: 'must be 1-64 characters of A-Z a-z 0-9 : _ { } . -',
+    message: '$property must be 1-64 characters of A-Z a-z 0-9 : _ { } . -',
   })
   SESSION_KEY_PREFIX?: string;
 
   @IsOptional()
-  @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'must be a valid cookie name token' })
+  @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
+    message: '$property must be a valid cookie name token',
+  })
   SESSION_COOKIE_NAME?: string;
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(31_536_000)
+  @Min(1)
+  // Last, so it runs first: 'soon' should read "must be an integer", not "must not be greater".
+  @IsInt()
   SESSION_IDLE_TIMEOUT?: number;
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(31_536_000)
+  @Min(1)
+  @IsInt()
   SESSION_ABSOLUTE_TIMEOUT?: number;
 
   @IsOptional()
@@ -118,7 +121,7 @@ export class SessionEnvironment {
   COOKIE_SAMESITE?: string;
 
   @IsOptional()
-  @Matches(/^\.?[A-Za-z0-9.-]+$/, { message: 'must be a host name such as example.com' })
+  @Matches(/^\.?[A-Za-z0-9.-]+$/, { message: '$property must be a host name such as example.com' })
   COOKIE_DOMAIN?: string;
 
   @IsOptional()
@@ -126,7 +129,7 @@ export class SessionEnvironment {
   TRUST_PROXY?: string;
 
   @IsOptional()
-  @Matches(/^\/(?![/\\])/, { message: 'must be a path on this site such as /login' })
+  @Matches(/^\/(?![/\\])/, { message: '$property must be a path on this site such as /login' })
   LOGIN_URL?: string;
 }
 
@@ -139,13 +142,13 @@ export function validateSessionEnvironment(env: NodeJS.ProcessEnv): SessionEnvir
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = plainToInstance(SessionEnvironment, defined, { excludeExtraneousValues: false });
-  const errors = validateSync(parsed, { skipMissingProperties: false });
+  const errors = validateSync(parsed, { stopAtFirstError: true });
   if (errors.length > 0) {
-    const lines = errors.map((e) => {
-      const why = Object.values(e.constraints ?? {}).join('; ');
-      return `${e.property} ${why.replace(new RegExp(`^${e.property} `), '')}`;
-    });
-    throw new SessionSetupError(`invalid environment: ${lines.join(', ')}`);
+    // class-validator's messages start with the property name: "SESSION_STORE must be one of …".
+    const lines = errors.map(
+      (e) => Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`,
+    );
+    throw new SessionSetupError(`invalid environment: ${lines.join('; ')}`);
   }
   return parsed;
 }

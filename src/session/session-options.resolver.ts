@@ -35,6 +35,13 @@ export interface ResolvedSessionOptions {
 
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
+/** OWASP's argon2id parameters: m=19456 KiB, t=2, p=1. */
+export const DEFAULT_PASSWORD_HASH_OPTIONS: Readonly<Required<PasswordHashOptions>> = {
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
 /** A boot-time setup mistake: the message says what to change. */
 export class SessionSetupError extends Error {
   constructor(message: string) {
@@ -110,11 +117,7 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     auditLog: options.auditLog ?? true,
     trustProxy: options.trustProxy,
     loginUrl: options.loginUrl ?? '/login',
-    passwordHash: {
-      memoryCost: options.passwordHash?.memoryCost ?? 19456,
-      timeCost: options.passwordHash?.timeCost ?? 2,
-      parallelism: options.passwordHash?.parallelism ?? 1,
-    },
+    passwordHash: { ...DEFAULT_PASSWORD_HASH_OPTIONS, ...options.passwordHash },
     generatedSecret,
   };
 }

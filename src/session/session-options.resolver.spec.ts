@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveSessionOptions } from './session-options.resolver.js';
+
+const STRONG = 'k3J9x-Qm2Lp8Zr4Tv6Wy1Bn5Hd7Fg0Sc_Ae';
+
+describe('resolveSessionOptions', () => {
+  it('fills the documented defaults', () => {
+    const o = resolveSessionOptions({ secrets: ['dev-secret'] });
+    expect(o).toMatchObject({
+      store: 'memory',
+      cookieName: 'sid',
+      cookieSecure: false,
+      cookieSameSite: 'lax',
+      idleTimeoutSeconds: 1800,
+      absoluteTimeoutSeconds: 43200,
+      loginUrl: '/login',
+      keyPrefix: 'sess:',
+      passwordHash: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    });
+  });
+
+  it('picks redis when a REDIS_URL is given', () => {
+    expect(resolveSessionOptions({ secrets: ['s'], redisUrl: 'redis://x:6379' }).store).toBe(
+      'redis',
+    );
+  });
+
+  it('generates a secret in development when none is set, and says so', () => {
+    const o = resolveSessionOptions({ secrets: [] });
+    expect(o.generatedSecret).toBe(true);
+    expect(o.secrets[0].length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('is Secure with the __Host-sid name in production', () => {
+    const o = resolveSessionOptions({ secrets: [STRONG], production: true, redisUrl: 'redis://r' });
+    expect(o.cookieSecure).toBe(true);
+    expect(o.cookieName).toBe('__Host-sid');
+  });
+
+  it.each([
+    [{ secrets: [], production: true, redisUrl: 'redis://r' }, /SESSION_SECRET is required/],
+    [{ secrets: ['short'], production: true, redisUrl: 'redis://r' }, /too weak/],
+    [{ secrets: ['a'.repeat(40)], production: true, redisUrl: 'redis://r' }, /too weak/],
+    [{ secrets: [STRONG, 'old'], production: true, redisUrl: 'redis://r' }, /entry 2 is too weak/],
+    [{ secrets: [STRONG], production: true }, /refuses the in-process memory store.*REDIS_URL=/],
+    [
+      { secrets: [STRONG], production: true, store: 'memory' as const, redisUrl: 'redis://r' },
+      /memory store/,
+    ],
+    [{ secrets: ['s'], store: 'redis' as const }, /SESSION_STORE=redis needs REDIS_URL/],
+    [{ secrets: ['s'], cookieSameSite: 'none' as const }, /COOKIE_SAMESITE=none requires a Secure/],
+    [{ secrets: ['s'], cookieName: '__Host-sid' }, /needs COOKIE_SECURE=true/],
+    [{ secrets: ['s'], cookieSecure: true, cookieDomain: 'example.com' }, /no COOKIE_DOMAIN/],
+    [{ secrets: ['s'], idleTimeoutSeconds: 0 }, /idleTimeoutSeconds must be a positive/],
+  ])('refuses %j', (options, message) => {
+    expect(() => resolveSessionOptions(options)).toThrow(message);
+  });
+
+  it('never puts a secret in an error message', () => {
+    const secret = 'short-secret-value';
+    try {
+      resolveSessionOptions({ secrets: [secret], production: true, redisUrl: 'redis://r' });
+      throw new Error('expected a boot error');
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret);
+    }
+  });
+});
