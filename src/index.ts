@@ -23,11 +23,8 @@ export {
 export { SessionGuard } from './session/session.guard.js';
 export { Public } from './session/public.decorator.js';
 export { RequireRecentLogin } from './session/require-recent-login.decorator.js';
-export {
-  SessionsService,
-  type RevokeOptions,
-  type SessionSummary,
-} from './session/sessions.service.js';
+export { SessionsService, type RevokeOptions } from './session/sessions.service.js';
+export type { SessionSummary } from './session/session-summary.js';
 export { CurrentUser } from './session/current-user.decorator.js';
 export { isSafeRedirect, safeRedirectTarget } from './session/safe-redirect.js';
 export * from './session/session.exceptions.js';

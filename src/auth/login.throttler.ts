@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { requestClient } from '../session/request-client.js';
 import { SESSION_OPTIONS, SESSION_STORE } from '../session/session.constants.js';
+import { InvalidCredentialsException } from '../session/session.exceptions.js';
 import { orStoreUnavailable } from '../session/session-persistence.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import type {
@@ -16,10 +17,9 @@ import {
   TooManyLoginAttemptsException,
 } from './auth.exceptions.js';
 import { ipKey } from './ip-key.js';
-import { InvalidCredentialsException } from '../session/session.exceptions.js';
 
-/** Lockouts are remembered this long (from the first one), so the next one lasts longer. */
-const LOCKOUT_MEMORY_SECONDS = 24 * 3600;
+/** Failures in a row, and past lockouts, are forgotten a day after the first one. */
+const MEMORY_SECONDS = 24 * 3600;
 
 type Verdict =
   { allowed: true; attempt: number } | { allowed: false; res: RateLimiterRes; reason: string };
@@ -53,12 +53,12 @@ export class LoginThrottler {
     this.accountAttempts = limiter({
       keyPrefix: 'login-attempts:account',
       points: limits.accountMaxFailures,
-      duration: LOCKOUT_MEMORY_SECONDS,
+      duration: MEMORY_SECONDS,
     });
     this.accountLockouts = limiter({
       keyPrefix: 'login-lockouts:account',
       points: 1,
-      duration: LOCKOUT_MEMORY_SECONDS,
+      duration: MEMORY_SECONDS,
     });
     this.ipFailures = limiter({
       keyPrefix: 'login-failures:ip',

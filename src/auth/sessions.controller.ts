@@ -17,7 +17,8 @@ import { SessionNotFoundException } from '../session/session.exceptions.js';
 import { SessionGuard } from '../session/session.guard.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import { clearSessionCookie, orStoreUnavailable } from '../session/session-persistence.js';
-import { SessionsService, type SessionSummary } from '../session/sessions.service.js';
+import type { SessionSummary } from '../session/session-summary.js';
+import { SessionsService } from '../session/sessions.service.js';
 
 /** Public ids are 16 random bytes in base64url. */
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;

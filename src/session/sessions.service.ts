@@ -13,24 +13,18 @@ import {
   SessionIndexUnavailableException,
   SessionNotFoundException,
 } from './session.exceptions.js';
-import { destroySession, regenerateSession, saveSession } from './session-persistence.js';
+import {
+  destroySession,
+  orStoreUnavailable,
+  regenerateSession,
+  saveSession,
+} from './session-persistence.js';
+import { type SessionSummary, summarize } from './session-summary.js';
 import type { SessionIndex } from './stores/session-index.interface.js';
 import type { SessionStoreAdapter } from './stores/session-store.interface.js';
 import { destroyInStore, loadFromStore } from './stores/store-calls.js';
 
 const randomBytesAsync = promisify(randomBytes);
-
-/** One of the caller's sessions, as `GET /auth/sessions` lists it. Never the session id. */
-export interface SessionSummary {
-  /** Public id: use it with `DELETE /auth/sessions/:id`. */
-  id: string;
-  /** True for the session that made this request. */
-  current: boolean;
-  createdAt: string | null;
-  lastSeenAt: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
 
 export interface RevokeOptions {
   /** A session id to keep (the caller's own, for "sign out everywhere else"). */
@@ -64,8 +58,10 @@ export class SessionsService {
     const publicId = (await randomBytesAsync(16)).toString('base64url');
     Object.assign(req.session, { profile, createdAt: now, lastSeenAt: now, publicId });
     Object.assign(req.session, requestClient(req));
+    // Indexed before it is saved: a stray index entry is cleaned up on the next listing, while
+    // a saved session missing from the index could not be listed or revoked.
+    await this.track(res, profile.id, req.sessionID);
     await saveSession(req, res);
-    await this.index?.add(profile.id, req.sessionID);
   }
 
   /** Moves the current session to a new id and keeps its data (after a password change). */
@@ -75,11 +71,9 @@ export class SessionsService {
     delete data.cookie;
     await regenerateSession(req, res);
     Object.assign(req.session, data, { lastSeenAt: Date.now() });
+    if (data.profile) await this.track(res, data.profile.id, req.sessionID);
     await saveSession(req, res);
-    if (data.profile) {
-      await this.index?.remove(data.profile.id, oldSid);
-      await this.index?.add(data.profile.id, req.sessionID);
-    }
+    if (data.profile) await this.forget(data.profile.id, oldSid);
   }
 
   /** Ends the current session on a timeout; the request goes on without a signed-in user. */
@@ -87,7 +81,7 @@ export class SessionsService {
     const { profile, publicId } = req.session;
     const sid = req.sessionID;
     await regenerateSession(req, res);
-    if (profile) await this.index?.remove(profile.id, sid);
+    if (profile) await this.forget(profile.id, sid);
     this.audit.record(
       AUTH_AUDIT_EVENTS.sessionExpired,
       { userId: profile?.id, sessionId: publicId, reason },
@@ -95,9 +89,12 @@ export class SessionsService {
     );
   }
 
-  /** Drops a destroyed session from its user's index (logout). */
+  /**
+   * Drops a destroyed session from its user's index. Best effort: the session is already gone,
+   * and an id left behind is removed by the next listing.
+   */
   async forget(userId: string, sid: string): Promise<void> {
-    await this.index?.remove(userId, sid);
+    await this.index?.remove(userId, sid).catch(() => undefined);
   }
 
   /** The signed-in caller's live sessions, most recently used first. */
@@ -158,6 +155,10 @@ export class SessionsService {
     return live;
   }
 
+  private async track(res: Response, userId: string, sid: string): Promise<void> {
+    if (this.index) await orStoreUnavailable(res, this.index.add(userId, sid));
+  }
+
   private requireIndex(): SessionIndex {
     if (!this.index) throw new SessionIndexUnavailableException();
     return this.index;
@@ -175,16 +176,4 @@ export class SessionsService {
       req,
     );
   }
-}
-
-function summarize(data: Partial<SessionData>, current: boolean): SessionSummary {
-  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-  return {
-    id: data.publicId ?? '',
-    current,
-    createdAt: iso(data.createdAt),
-    lastSeenAt: iso(data.lastSeenAt),
-    ip: data.ip ?? null,
-    userAgent: data.userAgent ?? null,
-  };
 }
