@@ -113,6 +113,13 @@ export class SessionEnvironment {
   AUDIT_LOG?: string;
 
   @IsOptional()
+  @Type(() => Number)
+  @Max(60_000)
+  @Min(50)
+  @IsInt()
+  SESSION_STORE_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @IsIn(['auto', 'true', 'false'])
   COOKIE_SECURE?: string;
 

@@ -8,15 +8,15 @@ import {
 
 /** Promise forms of express-session's callbacks; a store failure becomes a 503 (fail closed). */
 export function regenerateSession(req: Request, res: Response): Promise<void> {
-  return settle(res, (done) => requireSession(req, res).regenerate(done));
+  return settle(req, res, (done) => requireSession(req, res).regenerate(done));
 }
 
 export function saveSession(req: Request, res: Response): Promise<void> {
-  return settle(res, (done) => requireSession(req, res).save(done));
+  return settle(req, res, (done) => requireSession(req, res).save(done));
 }
 
 export function destroySession(req: Request, res: Response): Promise<void> {
-  return settle(res, (done) => requireSession(req, res).destroy(done));
+  return settle(req, res, (done) => requireSession(req, res).destroy(done));
 }
 
 /** req.session, or a 503 when the session middleware could not load it from the store. */
@@ -57,10 +57,20 @@ export function clearSessionCookie(
   });
 }
 
-function settle(res: Response, run: (done: (err?: unknown) => void) => void): Promise<void> {
+function settle(
+  req: Request,
+  res: Response,
+  run: (done: (err?: unknown) => void) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     try {
-      run((err) => (err ? reject(storeUnavailable(res)) : resolve()));
+      run((err) => {
+        if (!err) return resolve();
+        // express-session's regenerate makes a new session even when the destroy failed; drop it
+        // so the 503 carries no Set-Cookie for a session the store never recorded.
+        req.session = undefined as never;
+        reject(storeUnavailable(res));
+      });
     } catch (err) {
       reject(err);
     }

@@ -23,6 +23,7 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     store: e.SESSION_STORE as SessionStoreKind | undefined,
     redisUrl: e.REDIS_URL,
     keyPrefix: e.SESSION_KEY_PREFIX,
+    storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,
     cookieName: e.SESSION_COOKIE_NAME,
     cookieSecure: parseSecure(e.COOKIE_SECURE, production),
     cookieSameSite: e.COOKIE_SAMESITE as SameSiteSetting | undefined,

@@ -23,7 +23,9 @@ export class SessionMiddleware implements NestMiddleware {
       // Never write a session nobody changed, nor create one for anonymous visitors.
       resave: false,
       saveUninitialized: false,
-      unset: 'destroy',
+      // 'keep': when a load fails we unset req.session; 'destroy' would then DEL a session that
+      // is still valid as soon as the store answers again.
+      unset: 'keep',
       cookie: {
         httpOnly: true,
         path: '/',

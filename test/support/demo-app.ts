@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -74,4 +75,10 @@ export function sessionCookie(setCookie: string | string[] | undefined, name = '
 export function sessionIdOf(cookiePair: string): string {
   const value = decodeURIComponent(cookiePair.slice(cookiePair.indexOf('=') + 1));
   return value.slice(2, value.lastIndexOf('.'));
+}
+
+/** A cookie pair express-session accepts as signed by `secret` for session id `sid`. */
+export function signedSessionCookie(sid: string, secret = TEST_SECRET, name = 'sid'): string {
+  const signature = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
+  return `${name}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
 }

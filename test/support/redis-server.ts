@@ -1,4 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
 import { freePort } from './free-port.js';
 
@@ -17,12 +20,21 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(extraArgs: string[] = []): Promise<RedisServer> {
+  static async start(extraArgs: string[] = [], port?: number): Promise<RedisServer> {
     assertRedisInstalled();
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(port ?? (await freePort()));
     server.extraArgs = extraArgs;
     await server.spawn();
     return server;
+  }
+
+  /**
+   * A server that writes every command to an append-only file before answering, so a SIGKILL
+   * and restart keep the data, like a production Redis with persistence.
+   */
+  static async startPersistent(): Promise<RedisServer> {
+    const dir = await mkdtemp(join(tmpdir(), 'nsa-redis-'));
+    return RedisServer.start(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
   }
 
   private extraArgs: string[] = [];
@@ -58,7 +70,7 @@ export class RedisServer {
   /** SIGKILL: the server is gone at once, as in a crash. */
   async kill(): Promise<void> {
     const proc = this.process;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGKILL');
     await exited;

@@ -1,5 +1,6 @@
 import type { RedisClientType } from 'redis';
 import type { SessionIndex } from './session-index.interface.js';
+import { withTimeout } from './store-timeout.js';
 
 /**
  * One Redis set per user: `<prefix>user:{<userId>}`. Every command names that one key, so the
@@ -12,6 +13,8 @@ export class RedisSessionIndex implements SessionIndex {
     private readonly prefix: string,
     /** The set outlives every member: no session lasts longer than the absolute timeout. */
     private readonly ttlSeconds: number,
+    /** Bound on each call, like the store's own (see store-timeout.ts). */
+    private readonly timeoutMs: number,
   ) {}
 
   keyOf(userId: string): string {
@@ -20,14 +23,16 @@ export class RedisSessionIndex implements SessionIndex {
 
   async add(userId: string, sessionId: string): Promise<void> {
     const key = this.keyOf(userId);
-    await this.client.multi().sAdd(key, sessionId).expire(key, this.ttlSeconds).exec();
+    const add = this.client.multi().sAdd(key, sessionId).expire(key, this.ttlSeconds).exec();
+    await withTimeout(add, this.timeoutMs);
   }
 
   async remove(userId: string, ...sessionIds: string[]): Promise<void> {
-    if (sessionIds.length > 0) await this.client.sRem(this.keyOf(userId), sessionIds);
+    if (sessionIds.length === 0) return;
+    await withTimeout(this.client.sRem(this.keyOf(userId), sessionIds), this.timeoutMs);
   }
 
   members(userId: string): Promise<string[]> {
-    return this.client.sMembers(this.keyOf(userId));
+    return withTimeout(this.client.sMembers(this.keyOf(userId)), this.timeoutMs);
   }
 }

@@ -1,52 +1,69 @@
 import { Logger } from '@nestjs/common';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { createClient, type RedisClientType } from 'redis';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
 import { RedisSessionIndex } from './redis.index.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
+import { toCallback, withTimeout } from './store-timeout.js';
 
-type Callback = (err?: unknown, data?: unknown) => void;
+type Callback = (err?: unknown) => void;
+type GetCallback = (err?: unknown, session?: SessionData | null) => void;
 
 export interface RedisSessionStoreOptions {
   client: RedisClientType;
   prefix: string;
   ttlSeconds: number;
+  /** Bound on every store call (see store-timeout.ts). */
+  timeoutMs: number;
 }
 
 /**
- * connect-redis, with writes that cannot resurrect a destroyed session: a fresh session is
- * created with a plain SET, every later save is `SET … XX` (only if the key still exists).
+ * connect-redis, with two changes. Writes cannot resurrect a destroyed session: a fresh session
+ * is created with a plain SET, every later save is `SET … XX` (only if the key still exists).
+ * And every call is bounded in time, so a stalled Redis means a 503, not a hung request.
  */
 export class RedisSessionStore extends RedisStore {
   private readonly ttlSeconds: number;
+  private readonly timeoutMs: number;
 
   constructor(options: RedisSessionStoreOptions) {
     super({ client: options.client, prefix: options.prefix, ttl: () => options.ttlSeconds });
     this.ttlSeconds = options.ttlSeconds;
+    this.timeoutMs = options.timeoutMs;
   }
 
-  override async set(sid: string, sess: SessionData, cb?: Callback): Promise<void> {
-    const key = this.prefix + sid;
-    try {
-      const value = this.serializer.stringify(sess);
-      const creating = isFreshSession(sess);
-      await this.client.set(key, value, {
-        expiration: { type: 'EX', value: this.ttlSeconds },
-        ...(creating ? {} : { condition: 'XX' as const }),
-      });
-      if (creating) forgetFreshSession(sess);
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+  override get(sid: string, cb?: GetCallback): Promise<void> {
+    const load: Promise<SessionData | null> = super.get(sid);
+    return toCallback(withTimeout(load, this.timeoutMs), cb);
+  }
+
+  override set(sid: string, sess: SessionData, cb?: Callback): Promise<void> {
+    return toCallback(withTimeout(this.write(sid, sess), this.timeoutMs), cb);
+  }
+
+  override touch(sid: string, sess: SessionData, cb?: Callback): Promise<void> {
+    return toCallback(withTimeout(super.touch(sid, sess), this.timeoutMs), cb);
+  }
+
+  override destroy(sid: string, cb?: Callback): Promise<void> {
+    return toCallback(withTimeout(super.destroy(sid), this.timeoutMs), cb);
+  }
+
+  private async write(sid: string, sess: SessionData): Promise<void> {
+    const creating = isFreshSession(sess);
+    await this.client.set(this.prefix + sid, this.serializer.stringify(sess), {
+      expiration: { type: 'EX', value: this.ttlSeconds },
+      ...(creating ? {} : { condition: 'XX' as const }),
+    });
+    if (creating) forgetFreshSession(sess);
   }
 }
 
 export interface RedisConnectionOptions {
   url: string;
-  /** Bound on each command, so a stalled Redis answers 503 instead of hanging requests. */
+  /** Bound on each store call, so a stalled Redis answers 503 instead of hanging requests. */
   commandTimeoutMs: number;
   connectTimeoutMs: number;
 }
@@ -63,7 +80,6 @@ export async function createRedisStoreAdapter(
     // Fail fast while disconnected instead of queueing requests until Redis returns (the hangs
     // reported in connect-redis #373 and #400).
     disableOfflineQueue: true,
-    commandOptions: { timeout: connection.commandTimeoutMs },
     socket: {
       connectTimeout: connection.connectTimeoutMs,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
@@ -94,23 +110,32 @@ export async function createRedisStoreAdapter(
     logger.warn('Redis is not reachable at startup; retrying in the background');
   }
 
-  const store = new RedisSessionStore({ client, prefix, ttlSeconds });
+  const store = new RedisSessionStore({
+    client,
+    prefix,
+    ttlSeconds,
+    timeoutMs: connection.commandTimeoutMs,
+  });
   return {
     kind: 'redis',
     store,
-    index: new RedisSessionIndex(client, prefix, indexTtlSeconds),
+    index: new RedisSessionIndex(client, prefix, indexTtlSeconds, connection.commandTimeoutMs),
     // Same client and prefix: counters are shared by every instance that shares the sessions.
+    // Bounded like every store call, so a stalled Redis makes a sign-in 503, not a hang.
     createRateLimiter: (spec) =>
-      new RateLimiterRedis({
-        ...spec,
-        keyPrefix: prefix + spec.keyPrefix,
-        storeClient: client,
-        useRedisPackage: true,
+      new RLWrapperTimeouts({
+        limiter: new RateLimiterRedis({
+          ...spec,
+          keyPrefix: prefix + spec.keyPrefix,
+          storeClient: client,
+          useRedisPackage: true,
+        }),
+        timeoutMs: connection.commandTimeoutMs,
       }),
     async isReady() {
       if (!client.isReady) return false;
       try {
-        return (await client.ping()) === 'PONG';
+        return (await withTimeout(client.ping(), connection.commandTimeoutMs)) === 'PONG';
       } catch {
         return false;
       }
