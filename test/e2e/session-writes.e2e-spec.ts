@@ -8,80 +8,90 @@ import { Gate, gates, SlowRouteAppModule } from '../fixtures/slow-route/app.modu
 import { loginCookie, sessionIdOf, TEST_SECRET, withEnv } from '../support/demo-app.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
-describe.each(['redis', 'memory'] as const)('session writes racing a logout (%s store)', (store) => {
-  let redis: TestRedis | undefined;
-  let app: NestExpressApplication;
-  let server: Server;
-  const prefix = `e2e-writes-${store}:`;
+describe.each(['redis', 'memory'] as const)(
+  'session writes racing a logout (%s store)',
+  (store) => {
+    let redis: TestRedis | undefined;
+    let app: NestExpressApplication;
+    let server: Server;
+    const prefix = `e2e-writes-${store}:`;
 
-  beforeAll(async () => {
-    if (store === 'redis') redis = await startTestRedis();
-    app = await withEnv(
-      {
-        NODE_ENV: 'test',
-        SESSION_SECRET: TEST_SECRET,
-        SESSION_STORE: store,
-        REDIS_URL: redis?.url,
-        SESSION_KEY_PREFIX: prefix,
-      },
-      async () => {
-        const moduleRef = await Test.createTestingModule({
-          imports: [await SlowRouteAppModule.forRoot()],
-        }).compile();
-        const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
-        configureDemoApp(app);
-        await app.init();
-        return app;
-      },
-    );
-    server = app.getHttpServer() as Server;
-  });
+    beforeAll(async () => {
+      if (store === 'redis') redis = await startTestRedis();
+      app = await withEnv(
+        {
+          NODE_ENV: 'test',
+          SESSION_SECRET: TEST_SECRET,
+          SESSION_STORE: store,
+          REDIS_URL: redis?.url,
+          SESSION_KEY_PREFIX: prefix,
+        },
+        async () => {
+          const moduleRef = await Test.createTestingModule({
+            imports: [await SlowRouteAppModule.forRoot()],
+          }).compile();
+          const app = moduleRef.createNestApplication<NestExpressApplication>({
+            logger: ['error'],
+          });
+          configureDemoApp(app);
+          await app.init();
+          return app;
+        },
+      );
+      server = app.getHttpServer() as Server;
+    });
 
-  afterAll(async () => {
-    await app?.close();
-    await redis?.close();
-  });
+    afterAll(async () => {
+      await app?.close();
+      await redis?.close();
+    });
 
-  it('does not write back a session that a logout destroyed while the request was in flight', async () => {
-    const cookie = await loginCookie(server);
-    gates.current = new Gate();
-    const inFlight = request(server).post('/test/slow-write').set('Cookie', cookie).then((r) => r);
-    await gates.current.arrived; // the slow route has loaded the session and is now waiting
+    it('does not write back a session that a logout destroyed while the request was in flight', async () => {
+      const cookie = await loginCookie(server);
+      gates.current = new Gate();
+      const inFlight = request(server)
+        .post('/test/slow-write')
+        .set('Cookie', cookie)
+        .then((r) => r);
+      await gates.current.arrived; // the slow route has loaded the session and is now waiting
 
-    const logout = await request(server).post('/auth/logout').set('Cookie', cookie);
-    expect(logout.status).toBe(204);
-    gates.current.release();
-    const slow = await inFlight;
-    expect(slow.status).toBe(200); // the route ran; its session write must not land
+      const logout = await request(server).post('/auth/logout').set('Cookie', cookie);
+      expect(logout.status).toBe(204);
+      gates.current.release();
+      const slow = await inFlight;
+      expect(slow.status).toBe(200); // the route ran; its session write must not land
 
-    expect((await request(server).get('/auth/me').set('Cookie', cookie)).status).toBe(401);
-    if (redis) expect(await redis.client.exists(prefix + sessionIdOf(cookie))).toBe(0);
-  });
+      expect((await request(server).get('/auth/me').set('Cookie', cookie)).status).toBe(401);
+      if (redis) expect(await redis.client.exists(prefix + sessionIdOf(cookie))).toBe(0);
+    });
 
-  it('survives 50 parallel writes to one session: no crash, valid data, last writer wins', async () => {
-    const cookie = await loginCookie(server);
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, () => request(server).post('/test/append').set('Cookie', cookie)),
-    );
-    expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
+    it('survives 50 parallel writes to one session: no crash, valid data, last writer wins', async () => {
+      const cookie = await loginCookie(server);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          request(server).post('/test/append').set('Cookie', cookie),
+        ),
+      );
+      expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
 
-    const profile = await request(server)
-      .get('/profile')
-      .set('Cookie', cookie)
-      .set('Accept', 'application/json');
-    expect(profile.status).toBe(200);
-    const history = profile.body.history as { path: string; at: number }[];
-    // Each request saved the whole session it loaded plus its own entry, so the stored history is
-    // one request's view: between 1 and 50 appends (plus this /profile visit), never a mix.
-    const appends = history.filter((v) => v.path.startsWith('/test/append/'));
-    expect(appends.length).toBeGreaterThanOrEqual(1);
-    expect(appends.length).toBeLessThanOrEqual(50);
-    // One request's view means a contiguous run (the demo's /profile keeps the last 20 visits).
-    const indices = appends.map((v) => Number(v.path.split('/').pop()));
-    expect(indices).toEqual(indices.map((_, i) => indices[0] + i));
-    if (redis) {
-      const raw = await redis.client.get(prefix + sessionIdOf(cookie));
-      expect(() => JSON.parse(raw!)).not.toThrow();
-    }
-  });
-});
+      const profile = await request(server)
+        .get('/profile')
+        .set('Cookie', cookie)
+        .set('Accept', 'application/json');
+      expect(profile.status).toBe(200);
+      const history = profile.body.history as { path: string; at: number }[];
+      // Each request saved the whole session it loaded plus its own entry, so the stored history is
+      // one request's view: between 1 and 50 appends (plus this /profile visit), never a mix.
+      const appends = history.filter((v) => v.path.startsWith('/test/append/'));
+      expect(appends.length).toBeGreaterThanOrEqual(1);
+      expect(appends.length).toBeLessThanOrEqual(50);
+      // One request's view means a contiguous run (the demo's /profile keeps the last 20 visits).
+      const indices = appends.map((v) => Number(v.path.split('/').pop()));
+      expect(indices).toEqual(indices.map((_, i) => indices[0] + i));
+      if (redis) {
+        const raw = await redis.client.get(prefix + sessionIdOf(cookie));
+        expect(() => JSON.parse(raw!)).not.toThrow();
+      }
+    });
+  },
+);
