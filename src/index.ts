@@ -33,6 +33,10 @@ export type {
   SessionStoreAdapter,
 } from './session/stores/session-store.interface.js';
 export type { SessionIndex } from './session/stores/session-index.interface.js';
+export {
+  SessionStoreHealthIndicator,
+  type SessionStoreHealth,
+} from './session/health/session-store.health.js';
 export { AuthService } from './auth/auth.service.js';
 export { PasswordHasher } from './auth/password.hasher.js';
 export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createDemoApp } from './demo/bootstrap.js';
 import { demoConfig, type DemoConfig } from './demo/demo.config.js';
+import { exitGracefullyOn } from './demo/graceful-shutdown.js';
 import { sessionOptionsFromEnv } from './session/session.config.js';
 import { resolveSessionOptions, SessionSetupError } from './session/session-options.resolver.js';
 
@@ -21,7 +22,8 @@ try {
 }
 
 const app = await createDemoApp();
-const { port, host } = app.get(ConfigService).getOrThrow<DemoConfig>('demo');
+const { port, host, shutdownDrainMs } = app.get(ConfigService).getOrThrow<DemoConfig>('demo');
+exitGracefullyOn(app, ['SIGTERM', 'SIGINT'], shutdownDrainMs);
 await app.listen(port, host);
 const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 logger.log(`Open ${url}/ (sign in as the DEMO_USERS; see README)`);

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { sessionConfig } from '../session/session.config.js';
 import { SESSION_ASYNC_OPTIONS_TYPE } from '../session/session.module-definition.js';
 import { SessionModule } from '../session/session.module.js';
@@ -9,6 +10,7 @@ import { USER_DIRECTORY } from '../session/session.constants.js';
 import { demoConfig } from './demo.config.js';
 import { DemoController } from './demo.controller.js';
 import { DemoUserDirectory } from './demo-user.directory.js';
+import { HealthController } from './health.controller.js';
 
 @Module({})
 export class AppModule {
@@ -28,8 +30,11 @@ export class AppModule {
           inject: [sessionConfig.KEY],
           useFactory: (config: ConfigType<typeof sessionConfig>) => config,
         } satisfies typeof SESSION_ASYNC_OPTIONS_TYPE),
+        // Terminus would log every failing probe, each second of an outage; SessionModule
+        // already logs one line when the store goes down and one when it is back.
+        TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [DemoController],
+      controllers: [DemoController, HealthController],
       providers: [
         { provide: USER_DIRECTORY, useClass: DemoUserDirectory },
         // Every route needs a session unless marked @Public().

@@ -18,5 +18,5 @@ export function configureDemoApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '100kb' });
   app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts handles SIGTERM itself (see graceful-shutdown.ts).
 }

@@ -10,6 +10,8 @@ export interface DemoConfig {
   port: number;
   host: string;
   users: DemoUserSeed[];
+  /** How long SIGTERM waits for in-flight requests before cutting their connections. */
+  shutdownDrainMs: number;
 }
 
 export const DEFAULT_DEMO_USERS = 'demo@example.com:correct horse battery staple';
@@ -23,7 +25,15 @@ export const demoConfig = registerAs('demo', (): DemoConfig => {
   }
   // No demo users in production unless they are asked for explicitly.
   const seeds = env.DEMO_USERS ?? (env.NODE_ENV === 'production' ? '' : DEFAULT_DEMO_USERS);
-  return { port, host: env.HOST || '127.0.0.1', users: parseDemoUsers(seeds) };
+  const shutdownDrainMs =
+    env.SHUTDOWN_DRAIN_MS === undefined || env.SHUTDOWN_DRAIN_MS === ''
+      ? 8000
+      : Number(env.SHUTDOWN_DRAIN_MS);
+  // Past 9 s the process could not exit before an orchestrator's SIGKILL at 10 s.
+  if (!Number.isInteger(shutdownDrainMs) || shutdownDrainMs < 0 || shutdownDrainMs > 9000) {
+    throw new SessionSetupError('SHUTDOWN_DRAIN_MS must be a whole number from 0 to 9000');
+  }
+  return { port, host: env.HOST || '127.0.0.1', users: parseDemoUsers(seeds), shutdownDrainMs };
 });
 
 /** `email:password` pairs, comma-separated. The password may itself contain ':'. */

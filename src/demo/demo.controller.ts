@@ -43,12 +43,6 @@ export class DemoController {
     res.type('html');
     return profilePage(profile, history);
   }
-
-  @Public()
-  @Get('health')
-  health(): { status: string } {
-    return { status: 'ok' };
-  }
 }
 
 function loginError(error: unknown): LoginPageError | undefined {

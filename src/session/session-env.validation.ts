@@ -9,6 +9,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 import { Type } from 'class-transformer';
@@ -31,6 +32,21 @@ export class SessionEnvironment {
   @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[^,\s]+:\d{1,5}(,\s*[^,\s]+:\d{1,5})*$/, {
+    message:
+      '$property must be comma-separated host:port pairs such as 10.0.0.1:6379,10.0.0.2:6379',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
+  // Read only for SESSION_STORE=postgres: with another store it may be the app's own MySQL URL.
+  @ValidateIf((env: SessionEnvironment) => env.SESSION_STORE === 'postgres')
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, {
+    message: '$property must be a postgres:// URL such as postgres://app:secret@127.0.0.1:5432/app',
+  })
+  DATABASE_URL?: string;
 
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_{}.-]{1,64}$/, {

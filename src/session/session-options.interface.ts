@@ -41,10 +41,25 @@ export interface SessionModuleOptions {
   secrets: string[];
   /** `true` when NODE_ENV=production: turns weak settings into boot errors. Default false. */
   production?: boolean;
-  /** Where sessions live. Default `redis` when `redisUrl` is set, else `memory`. */
+  /**
+   * Where sessions live. Default `redis` when `redisUrl` or `redisClusterNodes` is set, else
+   * `memory`. `postgres` is never picked on its own: apps often set DATABASE_URL for their own data.
+   */
   store?: SessionStoreKind;
-  /** node-redis URL, e.g. `redis://127.0.0.1:6379`. Required for the `redis` store. */
+  /** node-redis URL, e.g. `redis://127.0.0.1:6379`. The `redis` store needs it or `redisClusterNodes`. */
   redisUrl?: string;
+  /**
+   * Redis Cluster nodes as `host:port` (a few masters are enough; the rest are discovered).
+   * Use instead of `redisUrl` when sessions outgrow one Redis. Default none.
+   */
+  redisClusterNodes?: string[];
+  /** PostgreSQL connection string, e.g. `postgres://app:secret@db:5432/app`. Required for `postgres`. */
+  databaseUrl?: string;
+  /**
+   * Seconds between deletions of expired rows by the `postgres` store (each instance waits 50-150 %
+   * of it, so instances do not prune together). Default 900, connect-pg-simple's 15 minutes.
+   */
+  pruneIntervalSeconds?: number;
   /** Key prefix in Redis. Default `sess:`. */
   keyPrefix?: string;
   /**

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { SessionSetupError } from './session-setup.error.js';
 import type {
   LoginThrottleOptions,
   PasswordHashOptions,
   SameSiteSetting,
   SessionModuleOptions,
-  SessionStoreKind,
 } from './session-options.interface.js';
+import { type ResolvedStoreOptions, resolveStoreOptions } from './stores/store-options.resolver.js';
 
-export interface ResolvedSessionOptions {
+export { SessionSetupError };
+
+export interface ResolvedSessionOptions extends ResolvedStoreOptions {
   secrets: string[];
   production: boolean;
-  store: SessionStoreKind;
-  redisUrl?: string;
-  keyPrefix: string;
   storeTimeoutMs: number;
   memoryStoreMax: number;
   cookieName: string;
@@ -42,14 +42,6 @@ export const DEFAULT_PASSWORD_HASH_OPTIONS: Readonly<Required<PasswordHashOption
   parallelism: 1,
 };
 
-/** A boot-time setup mistake: the message says what to change. */
-export class SessionSetupError extends Error {
-  constructor(message: string) {
-    super(`SessionModule: ${message}`);
-    this.name = 'SessionSetupError';
-  }
-}
-
 /** Fills defaults and refuses settings that are unsafe, in production above all. */
 export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSessionOptions {
   const production = options.production ?? false;
@@ -67,19 +59,7 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
   }
   if (production) assertStrongSecrets(secrets);
 
-  const store = options.store ?? (options.redisUrl ? 'redis' : 'memory');
-  if (store === 'redis' && !options.redisUrl) {
-    throw new SessionSetupError(
-      'SESSION_STORE=redis needs REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379',
-    );
-  }
-  if (production && store === 'memory') {
-    throw new SessionSetupError(
-      'NODE_ENV=production refuses the in-process memory store: it loses every session on ' +
-        'restart and is not shared between instances. Set REDIS_URL=redis://host:6379 ' +
-        '(or SESSION_STORE=postgres with DATABASE_URL).',
-    );
-  }
+  const storeOptions = resolveStoreOptions(options, production);
 
   const cookieSecure = options.cookieSecure ?? production;
   const cookieSameSite = options.cookieSameSite ?? 'lax';
@@ -100,9 +80,7 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
   return {
     secrets,
     production,
-    store,
-    redisUrl: options.redisUrl,
-    keyPrefix: options.keyPrefix ?? 'sess:',
+    ...storeOptions,
     storeTimeoutMs: positiveInt(options.storeTimeoutMs ?? 1500, 'storeTimeoutMs'),
     memoryStoreMax: positiveInt(options.memoryStoreMax ?? 10_000, 'memoryStoreMax'),
     cookieName,

@@ -22,6 +22,8 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     secrets: (e.SESSION_SECRET ?? '').split(','),
     store: e.SESSION_STORE as SessionStoreKind | undefined,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','),
+    databaseUrl: e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined,
     keyPrefix: e.SESSION_KEY_PREFIX,
     storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,
     cookieName: e.SESSION_COOKIE_NAME,

@@ -9,6 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { AccountHasher } from '../auth/account.hasher.js';
 import { AuditService } from '../auth/audit.service.js';
 import { AuthController } from '../auth/auth.controller.js';
@@ -19,6 +20,7 @@ import { PasswordController } from '../auth/password.controller.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import { PasswordService } from '../auth/password.service.js';
 import { SessionsController } from '../auth/sessions.controller.js';
+import { SessionStoreHealthIndicator } from './health/session-store.health.js';
 import { SESSION_INDEX, SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionLifecycleMiddleware } from './session-lifecycle.middleware.js';
@@ -77,6 +79,9 @@ const controllers = [AuthController, SessionsController, PasswordController];
     SessionsService,
     AuthService,
     PasswordService,
+    // Terminus's result builder; no TerminusModule needed until the app adds a health route.
+    HealthIndicatorService,
+    SessionStoreHealthIndicator,
   ],
   exports: [
     SESSION_OPTIONS,
@@ -86,6 +91,7 @@ const controllers = [AuthController, SessionsController, PasswordController];
     PasswordHasher,
     AuthService,
     SessionsService,
+    SessionStoreHealthIndicator,
   ],
 })
 export class SessionModule

@@ -9,26 +9,26 @@ import {
   sessionIdOf,
   startDemoApp,
 } from '../support/demo-app.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
+import type { TestRedis } from '../support/test-redis.js';
 
 // One suite, run over each store a user can pick in development and production.
-describe.each(['redis', 'memory'] as const)('login, me and logout on the %s store', (store) => {
+const stores = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
+describe.each(stores)('login, me and logout on the %s store', (store) => {
+  let backend: SessionBackend | undefined;
   let redis: TestRedis | undefined;
   let running: RunningApp;
   const prefix = `e2e-auth-${process.pid}:`;
 
   beforeAll(async () => {
-    if (store === 'redis') redis = await startTestRedis();
-    running = await startDemoApp({
-      SESSION_STORE: store,
-      REDIS_URL: redis?.url,
-      SESSION_KEY_PREFIX: prefix,
-    });
+    backend = await startSessionBackend(store);
+    redis = backend.redis;
+    running = await startDemoApp({ ...backend.env, SESSION_KEY_PREFIX: prefix });
   });
 
   afterAll(async () => {
     await running?.close();
-    await redis?.close();
+    await backend?.close();
   });
 
   const http = () => request(running.server);

@@ -6,24 +6,26 @@ import request from 'supertest';
 import { configureDemoApp } from '../../src/demo/bootstrap.js';
 import { Gate, gates, SlowRouteAppModule } from '../fixtures/slow-route/app.module.js';
 import { loginCookie, sessionIdOf, TEST_SECRET, withEnv } from '../support/demo-app.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
+import type { TestRedis } from '../support/test-redis.js';
 
-describe.each(['redis', 'memory'] as const)(
+describe.each(['redis', 'memory', 'postgres', 'redis-cluster'] as const)(
   'session writes racing a logout (%s store)',
   (store) => {
+    let backend: SessionBackend | undefined;
     let redis: TestRedis | undefined;
     let app: NestExpressApplication;
     let server: Server;
     const prefix = `e2e-writes-${store}:`;
 
     beforeAll(async () => {
-      if (store === 'redis') redis = await startTestRedis();
+      backend = await startSessionBackend(store);
+      redis = backend.redis;
       app = await withEnv(
         {
           NODE_ENV: 'test',
           SESSION_SECRET: TEST_SECRET,
-          SESSION_STORE: store,
-          REDIS_URL: redis?.url,
+          ...backend.env,
           SESSION_KEY_PREFIX: prefix,
         },
         async () => {
@@ -43,7 +45,7 @@ describe.each(['redis', 'memory'] as const)(
 
     afterAll(async () => {
       await app?.close();
-      await redis?.close();
+      await backend?.close();
     });
 
     it('does not write back a session that a logout destroyed while the request was in flight', async () => {

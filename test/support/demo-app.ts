@@ -6,6 +6,8 @@ import { createDemoApp } from '../../src/demo/bootstrap.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'correct horse battery staple';
+/** The JSON body of a demo login. */
+export const DEMO_LOGIN = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 
 export interface RunningApp {

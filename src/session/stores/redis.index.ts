@@ -1,4 +1,4 @@
-import type { RedisClientType } from 'redis';
+import type { RedisClientType, RedisClusterType } from 'redis';
 import type { SessionIndex } from './session-index.interface.js';
 import { withTimeout } from './store-timeout.js';
 
@@ -9,7 +9,7 @@ import { withTimeout } from './store-timeout.js';
  */
 export class RedisSessionIndex implements SessionIndex {
   constructor(
-    private readonly client: RedisClientType,
+    private readonly client: RedisClientType | RedisClusterType,
     private readonly prefix: string,
     /** The set outlives every member: no session lasts longer than the absolute timeout. */
     private readonly ttlSeconds: number,

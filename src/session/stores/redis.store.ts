@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import { RateLimiterRedis, RLWrapperTimeouts } from 'rate-limiter-flexible';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
+import { reconnectDelay } from './background-retry.js';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
-import { RedisSessionIndex } from './redis.index.js';
+import { redisSessionExtras } from './redis-session.extras.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { toCallback, withTimeout } from './store-timeout.js';
 
@@ -12,7 +12,8 @@ type Callback = (err?: unknown) => void;
 type GetCallback = (err?: unknown, session?: SessionData | null) => void;
 
 export interface RedisSessionStoreOptions {
-  client: RedisClientType;
+  /** One Redis, or a Redis Cluster: every command the store sends touches a single key. */
+  client: RedisClientType | RedisClusterType;
   prefix: string;
   ttlSeconds: number;
   /** Bound on every store call (see store-timeout.ts). */
@@ -82,20 +83,11 @@ export async function createRedisStoreAdapter(
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connection.connectTimeoutMs,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+      reconnectStrategy: reconnectDelay,
     },
   }) as RedisClientType;
 
-  let down = false;
-  client.on('error', (err: Error) => {
-    // One line per outage, not per retry; the URL may hold a password, so it is not logged.
-    if (!down) logger.error(`Redis session store unreachable: ${err.message}`);
-    down = true;
-  });
-  client.on('ready', () => {
-    if (down) logger.log('Redis session store reachable again');
-    down = false;
-  });
+  logOutages(client, 'error', 'ready', 'Redis session store');
 
   const connected = client.connect().then(
     () => true,
@@ -119,19 +111,7 @@ export async function createRedisStoreAdapter(
   return {
     kind: 'redis',
     store,
-    index: new RedisSessionIndex(client, prefix, indexTtlSeconds, connection.commandTimeoutMs),
-    // Same client and prefix: counters are shared by every instance that shares the sessions.
-    // Bounded like every store call, so a stalled Redis makes a sign-in 503, not a hang.
-    createRateLimiter: (spec) =>
-      new RLWrapperTimeouts({
-        limiter: new RateLimiterRedis({
-          ...spec,
-          keyPrefix: prefix + spec.keyPrefix,
-          storeClient: client,
-          useRedisPackage: true,
-        }),
-        timeoutMs: connection.commandTimeoutMs,
-      }),
+    ...redisSessionExtras(client, prefix, indexTtlSeconds, connection.commandTimeoutMs),
     async isReady() {
       if (!client.isReady) return false;
       try {
@@ -145,4 +125,26 @@ export async function createRedisStoreAdapter(
       else client.destroy();
     },
   };
+}
+
+/**
+ * Logs one line when the store becomes unreachable and one when it is back, not one per retry.
+ * Only the driver's message is logged: the URL may hold a password.
+ */
+export function logOutages(
+  emitter: { on(event: string, listener: (err?: Error) => void): unknown },
+  errorEvent: string,
+  readyEvent: string,
+  label: string,
+): void {
+  const logger = new Logger('SessionModule');
+  let down = false;
+  emitter.on(errorEvent, (err?: Error) => {
+    if (!down) logger.error(`${label} unreachable: ${err?.message ?? 'unknown error'}`);
+    down = true;
+  });
+  emitter.on(readyEvent, () => {
+    if (down) logger.log(`${label} reachable again`);
+    down = false;
+  });
 }

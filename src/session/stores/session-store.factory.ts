@@ -1,5 +1,7 @@
 import type { ResolvedSessionOptions } from '../session-options.resolver.js';
 import { createMemoryStoreAdapter } from './memory.store.js';
+import { createPostgresStoreAdapter } from './postgres.store.js';
+import { createRedisClusterStoreAdapter } from './redis-cluster.store.js';
 import { createRedisStoreAdapter } from './redis.store.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { throttleTouch } from './touch-throttle.js';
@@ -13,26 +15,37 @@ export async function createSessionStoreAdapter(
   return adapter;
 }
 
-function buildAdapter(options: ResolvedSessionOptions): Promise<SessionStoreAdapter> {
+async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionStoreAdapter> {
+  const timeouts = {
+    commandTimeoutMs: options.storeTimeoutMs,
+    connectTimeoutMs: options.storeTimeoutMs,
+  };
   switch (options.store) {
     case 'redis':
+      if (options.redisClusterNodes.length > 0) {
+        return createRedisClusterStoreAdapter(
+          { nodes: options.redisClusterNodes, ...timeouts },
+          options.keyPrefix,
+          options.idleTimeoutSeconds,
+          options.absoluteTimeoutSeconds,
+        );
+      }
       return createRedisStoreAdapter(
-        {
-          url: options.redisUrl!,
-          commandTimeoutMs: options.storeTimeoutMs,
-          connectTimeoutMs: options.storeTimeoutMs,
-        },
+        { url: options.redisUrl!, ...timeouts },
         options.keyPrefix,
         options.idleTimeoutSeconds,
         options.absoluteTimeoutSeconds,
       );
+    case 'postgres':
+      return createPostgresStoreAdapter(
+        {
+          url: options.databaseUrl!,
+          timeoutMs: options.storeTimeoutMs,
+          pruneIntervalSeconds: options.pruneIntervalSeconds,
+        },
+        options.idleTimeoutSeconds,
+      );
     case 'memory':
-      return Promise.resolve(
-        createMemoryStoreAdapter(options.memoryStoreMax, options.idleTimeoutSeconds),
-      );
-    default:
-      return Promise.reject(
-        new Error(`SessionModule: SESSION_STORE=${options.store} is not supported yet`),
-      );
+      return createMemoryStoreAdapter(options.memoryStoreMax, options.idleTimeoutSeconds);
   }
 }

@@ -11,7 +11,7 @@ export interface RateLimiterSpec {
 
 /** One session backend: the express-session store plus what the module needs to run it. */
 export interface SessionStoreAdapter {
-  /** Short name for logs and health output: `redis`, `memory`, `postgres`. */
+  /** Short name for logs and health output: `redis`, `redis-cluster`, `memory`, `postgres`. */
   readonly kind: string;
   /** The express-session store. */
   readonly store: Store;

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RedisClusterType } from 'redis';
+import request from 'supertest';
+import {
+  DEMO_LOGIN,
+  loginCookie,
+  type RunningApp,
+  sessionIdOf,
+  startDemoApp,
+} from '../support/demo-app.js';
+import { freePort } from '../support/free-port.js';
+import { RedisCluster } from '../support/redis-cluster.js';
+import { waitFor } from '../support/redis-server.js';
+
+// The flows themselves run on the cluster in auth.e2e-spec.ts and session-writes.e2e-spec.ts;
+// this file checks what is particular to a cluster, reading back through the nodes the keys the
+// app wrote.
+describe('sessions on a 3-master Redis Cluster (REDIS_CLUSTER_NODES)', () => {
+  let cluster: RedisCluster;
+  let client: RedisClusterType;
+  let running: RunningApp;
+  const prefix = 'e2e-cluster:';
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(3);
+    client = await cluster.client();
+    running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      SESSION_KEY_PREFIX: prefix,
+    });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    client?.destroy();
+    await cluster?.stop();
+  });
+
+  const http = () => request(running.server);
+
+  it('spreads sessions over more than one master', async () => {
+    for (let i = 0; i < 12; i++) await loginCookie(running.server);
+    const perMaster = await cluster.keysPerMaster(`${prefix}*`);
+    const counts = [...perMaster.values()];
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(12);
+    // All 12 on one master would happen with probability 3 × (1/3)^12, about 1 in 177 000.
+    expect(`masters holding sessions: ${counts.filter((n) => n > 0).length} (${counts})`).toMatch(
+      /^masters holding sessions: [23] /,
+    );
+  });
+
+  it('keeps a session under its key with the idle timeout, and deletes it on logout', async () => {
+    const cookie = await loginCookie(running.server);
+    const key = prefix + sessionIdOf(cookie);
+    expect(await client.ttl(key)).toBeGreaterThan(1700);
+    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(200);
+    expect((await http().post('/auth/logout').set('Cookie', cookie)).status).toBe(204);
+    expect(await client.exists(key)).toBe(0);
+    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);
+  });
+
+  it('reports the cluster as the session store in GET /health', async () => {
+    const res = await http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.details.session_store).toMatchObject({ status: 'up', store: 'redis-cluster' });
+  });
+});
+
+describe('an app started before its Redis Cluster', () => {
+  it('boots, answers 503 while the cluster is missing, then serves sessions once it is up', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(','),
+      SESSION_STORE_TIMEOUT_MS: '300',
+    });
+    let cluster: RedisCluster | undefined;
+    try {
+      const login = () => request(running.server).post('/auth/login').send(DEMO_LOGIN);
+      expect((await login()).status).toBe(503);
+      expect((await request(running.server).get('/health')).status).toBe(503);
+
+      cluster = await RedisCluster.start(3, ports);
+      await waitFor(
+        async () => (await request(running.server).get('/health')).status === 200,
+        'GET /health did not turn 200 once the cluster was up',
+      );
+      // Every session lands on its own slot: a few logins reach every master.
+      for (let i = 0; i < 6; i++) expect((await login()).status).toBe(200);
+    } finally {
+      await running.close();
+      await cluster?.stop();
+    }
+  });
+});
