@@ -4,6 +4,7 @@ import { type RunningApp, startDemoApp } from '../support/demo-app.js';
 import { waitFor } from '../support/redis-server.js';
 import { attemptLogin, changePassword, expectStatus, unsafeRequest } from '../support/requests.js';
 import { loginCookie } from '../support/demo-app.js';
+import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
 const USERS = Array.from({ length: 8 }, (_, i) => ({
@@ -260,3 +261,46 @@ describe('brute-force throttling of sign-in on the memory store', () => {
     expect(res.headers['retry-after']).toBe('1');
   });
 });
+
+// The other shared stores keep the counters too: in the cluster, or in a PostgreSQL table.
+describe.each(['postgres', 'redis-cluster'] as const)(
+  'brute-force counters shared through the %s store',
+  (store) => {
+    let backend: SessionBackend;
+    const apps: RunningApp[] = [];
+
+    beforeAll(async () => {
+      backend = await startSessionBackend(store);
+      for (let i = 0; i < 2; i += 1) {
+        apps.push(await startDemoApp({ ...backend.env, DEMO_USERS, ...ACCOUNT_LIMITS }));
+      }
+    });
+
+    afterAll(async () => {
+      for (const app of apps) await app.close();
+      await backend?.close();
+    });
+
+    it('locks an account on one instance after failures on another, then a success clears it', async () => {
+      const [first, second] = apps;
+      const user = USERS[0];
+      for (let i = 1; i <= 3; i += 1) {
+        expectStatus(await attemptLogin(first.server, user.email, WRONG), 401, `failure #${i}`);
+      }
+      const locked = await attemptLogin(second.server, user.email, user.password);
+      expectStatus(locked, 429, 'right password on the other instance');
+      expect(locked.headers['retry-after']).toBe('1');
+      await waitFor(
+        async () => (await attemptLogin(second.server, user.email, user.password)).status === 200,
+        'the lockout to end',
+        4000,
+        100,
+      );
+      // Cleared by the success: two more failures do not lock it.
+      for (let i = 1; i <= 2; i += 1) {
+        expectStatus(await attemptLogin(first.server, user.email, WRONG), 401, `failure #${i}`);
+      }
+      expectStatus(await attemptLogin(second.server, user.email, user.password), 200, 'login');
+    });
+  },
+);

@@ -7,7 +7,8 @@ import {
   startDemoApp,
 } from '../support/demo-app.js';
 import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/requests.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
+import type { TestRedis } from '../support/test-redis.js';
 
 /** One user per test, so a changed password never leaks into the next test. */
 const USERS = Array.from({ length: 8 }, (_, i) => ({
@@ -16,7 +17,10 @@ const USERS = Array.from({ length: 8 }, (_, i) => ({
 }));
 const NEW_PASSWORD = 'a completely new passphrase';
 
-describe.each(['redis', 'memory'] as const)('POST /auth/password on the %s store', (store) => {
+const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
+
+describe.each(STORES)('POST /auth/password on the %s store', (store) => {
+  let backend: SessionBackend;
   let redis: TestRedis | undefined;
   let running: RunningApp;
   const prefix = `e2e-password-${process.pid}:`;
@@ -25,10 +29,10 @@ describe.each(['redis', 'memory'] as const)('POST /auth/password on the %s store
   const freshUser = () => USERS[next++];
 
   beforeAll(async () => {
-    if (store === 'redis') redis = await startTestRedis();
+    backend = await startSessionBackend(store);
+    redis = backend.redis;
     running = await startDemoApp({
-      SESSION_STORE: store,
-      REDIS_URL: redis?.url,
+      ...backend.env,
       SESSION_KEY_PREFIX: prefix,
       DEMO_USERS: USERS.map((u) => `${u.email}:${u.password}`).join(','),
     });
@@ -36,7 +40,7 @@ describe.each(['redis', 'memory'] as const)('POST /auth/password on the %s store
 
   afterAll(async () => {
     await running?.close();
-    await redis?.close();
+    await backend?.close();
   });
 
   const server = () => running.server;

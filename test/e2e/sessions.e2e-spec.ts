@@ -20,31 +20,37 @@ import {
   postAs,
 } from '../support/requests.js';
 import { storeOf } from '../support/stored-sessions.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
+import type { TestRedis } from '../support/test-redis.js';
 
 const OTHER_EMAIL = 'other@example.com';
 const OTHER_PASSWORD = 'another long passphrase';
 const USERS = `${DEMO_EMAIL}:${DEMO_PASSWORD},${OTHER_EMAIL}:${OTHER_PASSWORD}`;
 
-describe.each(['redis', 'memory'] as const)('session list and revoke on the %s store', (store) => {
+// Every store that keeps sessions: the index is a Redis set per user (also on a cluster), a query
+// on the PostgreSQL session table, or a map in the embedded store.
+const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
+
+describe.each(STORES)('session list and revoke on the %s store', (store) => {
+  let backend: SessionBackend;
   let redis: TestRedis | undefined;
   let running: RunningApp;
   const prefix = `e2e-sessions-${process.pid}:`;
   const env = () => ({
-    SESSION_STORE: store,
-    REDIS_URL: redis?.url,
+    ...backend.env,
     SESSION_KEY_PREFIX: prefix,
     DEMO_USERS: USERS,
   });
 
   beforeAll(async () => {
-    if (store === 'redis') redis = await startTestRedis();
+    backend = await startSessionBackend(store);
+    redis = backend.redis;
     running = await startDemoApp(env());
   });
 
   afterAll(async () => {
     await running?.close();
-    await redis?.close();
+    await backend?.close();
   });
 
   const server = () => running.server;
