@@ -51,7 +51,12 @@ export class RedisServer {
       'no',
       ...this.extraArgs,
     ];
-    this.process = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    this.process = child;
+    // If the test process dies before afterAll, the private server must not outlive it.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.removeListener('exit', reap));
     await waitFor(async () => {
       const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
       client.on('error', () => undefined);

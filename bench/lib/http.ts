@@ -1,0 +1,65 @@
+import { SESSION_COOKIE_NAME } from '../config.js';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+/**
+ * Logs in and returns the session cookie as a `name=value` pair for a Cookie header.
+ * No Origin header is sent: like any non-browser client, which CSRF checks let through.
+ */
+export async function loginForCookie(url: string, credentials: Credentials): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: JSON.stringify(credentials),
+    redirect: 'manual',
+  });
+  const body = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`bench: login at ${url} answered ${response.status}: ${body.slice(0, 300)}`);
+  }
+  const cookies = response.headers.getSetCookie().map((header) => header.split(';')[0]);
+  const session = cookies.find((pair) => pair.startsWith(`${SESSION_COOKIE_NAME}=`));
+  if (!session) {
+    throw new Error(
+      `bench: login at ${url} set no "${SESSION_COOKIE_NAME}" cookie (got: ` +
+        `${cookies.map((pair) => pair.split('=')[0]).join(', ') || 'none'}); set BENCH_COOKIE_NAME`,
+    );
+  }
+  return session;
+}
+
+/** The session id inside a signed express-session cookie value (`s:<sid>.<signature>`). */
+export function sessionIdFromCookie(cookiePair: string): string {
+  const value = decodeURIComponent(cookiePair.slice(cookiePair.indexOf('=') + 1));
+  if (!value.startsWith('s:')) throw new Error('bench: session cookie is not a signed cookie');
+  return value.slice(2, value.lastIndexOf('.'));
+}
+
+/**
+ * Fails unless `url` answers 200 with the cookie and `withoutCookieStatus` without it: a guard
+ * that let everyone through would make the guarded numbers meaningless.
+ */
+export async function assertGuarded(
+  url: string,
+  cookiePair: string,
+  withoutCookieStatus: number | null,
+): Promise<void> {
+  const withCookie = await fetch(url, { headers: { ...JSON_HEADERS, cookie: cookiePair } });
+  await withCookie.arrayBuffer();
+  if (withCookie.status !== 200) {
+    throw new Error(`bench: ${url} with the session cookie answered ${withCookie.status}`);
+  }
+  if (withoutCookieStatus === null) return;
+  const without = await fetch(url, { headers: JSON_HEADERS, redirect: 'manual' });
+  await without.arrayBuffer();
+  if (without.status !== withoutCookieStatus) {
+    throw new Error(
+      `bench: ${url} without a cookie answered ${without.status}, expected ${withoutCookieStatus}`,
+    );
+  }
+}
