@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import argon2 from 'argon2';
+import { ARGON2ID, argon2Hash, argon2Verify } from './argon2.js';
 import { SESSION_OPTIONS } from '../session/session.constants.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 
@@ -19,13 +19,13 @@ export class PasswordHasher {
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.options.passwordHash });
+    return argon2Hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
   }
 
   /** False for a wrong password and for a hash that is not a valid argon2 string. */
   async verify(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, password);
+      return await argon2Verify(hash, password);
     } catch {
       return false;
     }

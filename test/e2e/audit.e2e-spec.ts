@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import argon2 from 'argon2';
+import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
 import { AUTH_AUDIT_EVENTS, type AuthAuditEvent } from '../../src/index.js';
 import {
   AccountsFixtureModule,
@@ -36,8 +36,8 @@ describe('audit events', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    const passwordHash = await argon2.hash(PASSWORD, {
-      type: argon2.argon2id,
+    const passwordHash = await argon2Hash(PASSWORD, {
+      algorithm: ARGON2ID,
       memoryCost: 19456,
       timeCost: 2,
       parallelism: 1,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import argon2 from 'argon2';
+import { ARGON2ID, argon2Hash, argon2Verify } from '../../src/auth/argon2.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
 import { TEST_SECRET, type RunningApp } from '../support/demo-app.js';
 import { startFixtureApp } from '../support/fixture-app.js';
@@ -22,14 +22,14 @@ describe('re-hashing weak password hashes on sign-in', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    weakHash = await argon2.hash(PASSWORD, {
-      type: argon2.argon2id,
+    weakHash = await argon2Hash(PASSWORD, {
+      algorithm: ARGON2ID,
       memoryCost: 4096,
       timeCost: 1,
       parallelism: 1,
     });
-    strongHash = await argon2.hash(PASSWORD, {
-      type: argon2.argon2id,
+    strongHash = await argon2Hash(PASSWORD, {
+      algorithm: ARGON2ID,
       memoryCost: 19456,
       timeCost: 3,
       parallelism: 1,
@@ -72,7 +72,7 @@ describe('re-hashing weak password hashes on sign-in', () => {
       t: '2',
       p: '1',
     });
-    expect(await argon2.verify(update.passwordHash, PASSWORD)).toBe(true);
+    expect(await argon2Verify(update.passwordHash, PASSWORD)).toBe(true);
 
     // Upgraded once: the next sign-in finds nothing to do.
     expectStatus(
