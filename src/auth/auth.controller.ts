@@ -23,6 +23,7 @@ import { InvalidCredentialsException } from '../session/session.exceptions.js';
 import { SessionGuard } from '../session/session.guard.js';
 import { requireSession } from '../session/session-persistence.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { TooManyLoginAttemptsException } from './auth.exceptions.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './login.dto.js';
 
@@ -56,8 +57,9 @@ export class AuthController {
       if (!form) return { profile };
       res.redirect(303, safeRedirectTarget(dto.next));
     } catch (err) {
-      if (!form || !(err instanceof InvalidCredentialsException)) throw err;
-      res.redirect(303, this.loginPage({ error: 'invalid', next: safeRedirectTarget(dto.next) }));
+      const error = formLoginError(err);
+      if (!form || !error) throw err;
+      res.redirect(303, this.loginPage({ error, next: safeRedirectTarget(dto.next) }));
     }
   }
 
@@ -92,4 +94,11 @@ export class AuthController {
     const separator = this.options.loginUrl.includes('?') ? '&' : '?';
     return `${this.options.loginUrl}${separator}${new URLSearchParams(query).toString()}`;
   }
+}
+
+/** What the login page should say after a failed form post; undefined for other errors. */
+function formLoginError(err: unknown): 'invalid' | 'throttled' | undefined {
+  if (err instanceof InvalidCredentialsException) return 'invalid';
+  if (err instanceof TooManyLoginAttemptsException) return 'throttled';
+  return undefined;
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { CsrfService } from '../security/csrf.service.js';
 import { SESSION_OPTIONS, USER_DIRECTORY } from '../session/session.constants.js';
 import type { SessionProfile } from '../session/session-data.augmentation.js';
 import {
@@ -10,17 +9,30 @@ import {
 } from '../session/session.exceptions.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import {
+  clearSessionCookie,
   destroySession,
-  regenerateSession,
   requireSession,
-  saveSession,
 } from '../session/session-persistence.js';
+import { SessionsService } from '../session/sessions.service.js';
+import { AccountHasher } from './account.hasher.js';
+import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
+import { AuditService } from './audit.service.js';
+import { LoginThrottler } from './login.throttler.js';
 import { PasswordHasher } from './password.hasher.js';
 import type { UserDirectory, UserRecord } from './user-directory.interface.js';
 
 export const MISSING_USER_DIRECTORY =
   'SessionModule: no UserDirectory. Provide one in any module of your app: ' +
   '{ provide: USER_DIRECTORY, useClass: YourUserDirectory } (see README, "Use it in your app").';
+
+/** Looked up app-wide, so the app can provide USER_DIRECTORY in whichever module owns users. */
+export function findUserDirectory(moduleRef: ModuleRef): UserDirectory {
+  try {
+    return moduleRef.get<UserDirectory>(USER_DIRECTORY, { strict: false });
+  } catch {
+    throw new Error(MISSING_USER_DIRECTORY);
+  }
+}
 
 @Injectable()
 export class AuthService implements OnModuleInit {
@@ -29,22 +41,20 @@ export class AuthService implements OnModuleInit {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly hasher: PasswordHasher,
-    private readonly csrf: CsrfService,
+    private readonly accounts: AccountHasher,
+    private readonly throttler: LoginThrottler,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
 
   onModuleInit(): void {
-    // Looked up app-wide, so the app can provide USER_DIRECTORY in whichever module owns users.
-    try {
-      this.directory = this.moduleRef.get<UserDirectory>(USER_DIRECTORY, { strict: false });
-    } catch {
-      throw new Error(MISSING_USER_DIRECTORY);
-    }
+    this.directory = findUserDirectory(this.moduleRef);
   }
 
   /**
-   * Checks the credentials, then starts a new session: a fresh id on every login stops session
-   * fixation (ASVS 5.0 V7.2.4), and the session is saved before the answer goes out.
+   * Checks the credentials under the brute-force limits, then starts a new session: a fresh id
+   * on every login stops session fixation, and the session is saved before the answer goes out.
    */
   async login(
     req: Request,
@@ -55,36 +65,41 @@ export class AuthService implements OnModuleInit {
     requireSession(req, res);
     if (this.options.cookieSecure && !req.secure) throw new HttpsRequiredException();
 
-    const user = await this.verifyCredentials(email, password);
-    await regenerateSession(req, res);
-    const now = Date.now();
+    const normalized = normalizeEmail(email);
+    const account = await this.accounts.hash(normalized);
+    const user = await this.throttler.guard(req, res, account, async () => {
+      try {
+        return await this.verifyCredentials(normalized, password);
+      } catch (err) {
+        if (err instanceof InvalidCredentialsException) {
+          this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
+        }
+        throw err;
+      }
+    });
     const profile = toProfile(user);
-    req.session.profile = profile;
-    req.session.createdAt = now;
-    req.session.lastSeenAt = now;
-    await saveSession(req, res);
-    // The CSRF token is bound to the session id, so the new id needs a new token.
-    this.csrf.rotate(req, res);
+    await this.sessions.start(req, res, profile);
+    this.audit.record(
+      AUTH_AUDIT_EVENTS.loginSucceeded,
+      { userId: user.id, accountHash: account, sessionId: req.session.publicId },
+      req,
+    );
     return profile;
   }
 
   /** Deletes the session in the store and expires the cookie with the attributes it was set with. */
   async logout(req: Request, res: Response): Promise<void> {
-    requireSession(req, res);
+    const { profile, publicId } = requireSession(req, res);
+    const sid = req.sessionID;
     await destroySession(req, res);
-    res.clearCookie(this.options.cookieName, {
-      path: '/',
-      httpOnly: true,
-      secure: this.options.cookieSecure,
-      sameSite: this.options.cookieSameSite,
-      domain: this.options.cookieDomain,
-    });
-    // A fresh pre-session token: nothing issued during the session works after it.
-    this.csrf.rotate(req, res);
+    clearSessionCookie(res, this.options);
+    if (!profile) return;
+    await this.sessions.forget(profile.id, sid);
+    this.audit.record(AUTH_AUDIT_EVENTS.logout, { userId: profile.id, sessionId: publicId }, req);
   }
 
   private async verifyCredentials(email: string, password: string): Promise<UserRecord> {
-    const user = await this.directory.findByEmail(normalizeEmail(email));
+    const user = await this.directory.findByEmail(email);
     if (!user) {
       await this.hasher.verifyDummy(password);
       throw new InvalidCredentialsException();
@@ -107,6 +122,6 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toProfile(user: UserRecord): SessionProfile {
+export function toProfile(user: UserRecord): SessionProfile {
   return { id: user.id, email: user.email, displayName: user.displayName, roles: [...user.roles] };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import argon2 from 'argon2';
+import { ARGON2D, ARGON2I, ARGON2ID, argon2Hash } from './argon2.js';
 import { resolveSessionOptions } from '../session/session-options.resolver.js';
 import { PasswordHasher } from './password.hasher.js';
 
@@ -8,7 +8,7 @@ const hasher = new PasswordHasher(resolveSessionOptions({ secrets: ['s'] }));
 describe('PasswordHasher', () => {
   it('hashes with argon2id and OWASP parameters (m=19456, t=2, p=1)', async () => {
     const hash = await hasher.hash('correct horse battery staple');
-    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('verifies the right password and refuses a wrong one', async () => {
@@ -23,7 +23,7 @@ describe('PasswordHasher', () => {
   });
 
   it('says a hash made with weaker parameters needs a rehash, and ours does not', async () => {
-    const weak = await argon2.hash('pw', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1 });
+    const weak = await argon2Hash('pw', { algorithm: ARGON2ID, memoryCost: 4096, timeCost: 1 });
     expect(hasher.needsRehash(weak)).toBe(true);
     expect(hasher.needsRehash(await hasher.hash('pw'))).toBe(false);
   });
@@ -32,10 +32,34 @@ describe('PasswordHasher', () => {
     const custom = new PasswordHasher(
       resolveSessionOptions({ secrets: ['s'], passwordHash: { memoryCost: 8192, timeCost: 3 } }),
     );
-    expect(await custom.hash('pw')).toMatch(/m=8192,p=1,t=3/);
+    expect(await custom.hash('pw')).toMatch(/m=8192,t=3,p=1/);
   });
 
   it('spends a verify on unknown users without throwing', async () => {
     await expect(hasher.verifyDummy('anything')).resolves.toBeUndefined();
+  });
+});
+
+const hashWith = (algorithm: typeof ARGON2ID, memoryCost: number, timeCost: number) =>
+  argon2Hash('a password', { algorithm, memoryCost, timeCost, parallelism: 1 });
+
+describe('PasswordHasher.needsRehash (configured: argon2id m=19456 t=2)', () => {
+  it('is true for less memory or fewer iterations', async () => {
+    expect(hasher.needsRehash(await hashWith(ARGON2ID, 4096, 2))).toBe(true);
+    expect(hasher.needsRehash(await hashWith(ARGON2ID, 19456, 1))).toBe(true);
+  });
+
+  it('is true for argon2i and argon2d hashes, whatever their cost', async () => {
+    expect(hasher.needsRehash(await hashWith(ARGON2I, 19456, 2))).toBe(true);
+    expect(hasher.needsRehash(await hashWith(ARGON2D, 65536, 3))).toBe(true);
+  });
+
+  it('keeps a stronger argon2id hash as it is', async () => {
+    expect(hasher.needsRehash(await hashWith(ARGON2ID, 65536, 3))).toBe(false);
+  });
+
+  it('is false for something that is not an argon2 hash', () => {
+    expect(hasher.needsRehash('$2b$10$abcdefghijklmnopqrstuv')).toBe(false);
+    expect(hasher.needsRehash('')).toBe(false);
   });
 });

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import argon2 from 'argon2';
+import { ARGON2ID, argon2Hash, argon2Verify } from './argon2.js';
 import { SESSION_OPTIONS } from '../session/session.constants.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+
+/** `$argon2id$v=19$m=19456,t=2,p=1$…`: variant, version, parameters (in any order). */
+const PHC_ARGON2 = /^\$(argon2id|argon2i|argon2d)\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/;
+/** Argon2 1.3 (0x13), the version every current library writes. */
+const ARGON2_VERSION = 19;
 
 /**
  * argon2id with OWASP's parameters by default (m=19456 KiB, t=2, p=1; ASVS 5.0 V11.4.2).
@@ -14,25 +19,35 @@ export class PasswordHasher {
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.options.passwordHash });
+    return argon2Hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
   }
 
   /** False for a wrong password and for a hash that is not a valid argon2 string. */
   async verify(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, password);
+      return await argon2Verify(hash, password);
     } catch {
       return false;
     }
   }
 
-  /** True when `hash` was made with weaker parameters than the configured ones. */
+  /**
+   * True when `hash` is weaker than what `hash()` makes now: another argon2 variant, an older
+   * version, or less memory or fewer iterations. A stronger hash is kept as it is (argon2's own
+   * `needsRehash` would also rewrite it, since it only checks for equal parameters).
+   */
   needsRehash(hash: string): boolean {
-    try {
-      return argon2.needsRehash(hash, this.options.passwordHash);
-    } catch {
-      return false;
-    }
+    const phc = PHC_ARGON2.exec(hash);
+    if (!phc) return false;
+    const [, variant, version, list] = phc;
+    const params = Object.fromEntries(list.split(',').map((kv) => kv.split('=')));
+    const { memoryCost, timeCost } = this.options.passwordHash;
+    return (
+      variant !== 'argon2id' ||
+      Number(version) < ARGON2_VERSION ||
+      !(Number(params.m) >= memoryCost) ||
+      !(Number(params.t) >= timeCost)
+    );
   }
 
   /**

@@ -6,7 +6,7 @@ import { Public } from '../session/public.decorator.js';
 import { safeRedirectTarget } from '../session/safe-redirect.js';
 import type { SessionProfile } from '../session/session-data.augmentation.js';
 import type { PageVisit } from './demo-session.augmentation.js';
-import { homePage, loginPage, profilePage } from './views.js';
+import { homePage, loginPage, type LoginPageError, profilePage } from './views.js';
 
 const MAX_HISTORY = 20;
 
@@ -34,7 +34,7 @@ export class DemoController {
     @Query('error') error?: unknown,
   ): string {
     // The form carries a pre-session token: a forged login (login CSRF) has none.
-    return loginPage(safeRedirectTarget(next), error !== undefined, this.csrf.issue(req, res));
+    return loginPage(safeRedirectTarget(next), loginError(error), this.csrf.issue(req, res));
   }
 
   @Get('profile')
@@ -52,6 +52,11 @@ export class DemoController {
     res.type('html');
     return profilePage(profile, history, this.csrf.issue(req, res));
   }
+}
+
+function loginError(error: unknown): LoginPageError | undefined {
+  if (error === undefined) return undefined;
+  return error === 'throttled' ? 'throttled' : 'invalid';
 }
 
 /** Appends this page to the signed-in session's history (the demo's own session data). */

@@ -37,10 +37,19 @@ function csrfField(token: string): string {
   return `<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`;
 }
 
-export function loginPage(next: string, error: boolean, csrfToken: string): string {
-  const message = error
-    ? '<p class="error" role="alert">The email or password is incorrect.</p>'
-    : '';
+export type LoginPageError = 'invalid' | 'throttled';
+
+const LOGIN_ERRORS: Record<LoginPageError, string> = {
+  invalid: 'The email or password is incorrect.',
+  throttled: 'Too many failed attempts. Wait a few minutes, then try again.',
+};
+
+export function loginPage(
+  next: string,
+  error: LoginPageError | undefined,
+  csrfToken: string,
+): string {
+  const message = error ? `<p class="error" role="alert">${LOGIN_ERRORS[error]}</p>` : '';
   return page(
     'Sign in',
     `<h1>Sign in</h1>${message}

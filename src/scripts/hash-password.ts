@@ -1,7 +1,7 @@
 // Prints an argon2id hash for a password read from stdin, for seeding a UserDirectory.
 // Usage: printf '%s' 'my password' | npm run -s hash-password
 // The password is read from stdin, not argv, so it stays out of shell history and `ps`.
-import argon2 from 'argon2';
+import { ARGON2ID, argon2Hash } from '../auth/argon2.js';
 import { DEFAULT_PASSWORD_HASH_OPTIONS } from '../session/session-options.resolver.js';
 
 async function readStdin(): Promise<string> {
@@ -20,5 +20,5 @@ if (password.length === 0 || password.length > 128) {
   process.exit(2);
 }
 process.stdout.write(
-  `${await argon2.hash(password, { type: argon2.argon2id, ...DEFAULT_PASSWORD_HASH_OPTIONS })}\n`,
+  `${await argon2Hash(password, { algorithm: ARGON2ID, ...DEFAULT_PASSWORD_HASH_OPTIONS })}\n`,
 );

@@ -33,7 +33,9 @@ export class CsrfMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    if (!this.options.csrf || SAFE_METHODS.has(req.method)) return next();
+    if (!this.options.csrf) return next();
+    this.csrf.trackSession(req, res);
+    if (SAFE_METHODS.has(req.method)) return next();
     if (!isAllowedSource(req, this.allowedOrigins)) throw new CsrfOriginException();
     // The store failed to load the session: whatever the token, the answer is 503, not 403.
     if (!req.session) throw storeUnavailable(res);

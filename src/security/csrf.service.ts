@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SESSION_OPTIONS } from '../session/session.constants.js';
+import { beforeHeaders } from './before-headers.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import {
   anonymousCsrfToken,
@@ -22,7 +23,33 @@ export interface CsrfTokenResponse {
  */
 @Injectable()
 export class CsrfService {
+  /** Responses whose cookie this service already set, so the header hook leaves them alone. */
+  private readonly issued = new WeakSet<Response>();
+
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+
+  /**
+   * Keeps the cookie in step with the session for this request: when the session changed under
+   * it (login, logout, a password change or a timeout regenerated or destroyed it), the answer
+   * carries the new token, so the old one dies with the old session wherever the change was
+   * made. Also refreshes a signed-in browser's stale copy (e.g. after a secret rotation).
+   * Anonymous visitors get no cookie unless they ask for one (GET /auth/csrf, a form page), so
+   * ordinary, cacheable answers carry no Set-Cookie.
+   */
+  trackSession(req: Request, res: Response): void {
+    const before = signedInSessionId(req);
+    beforeHeaders(res, () => {
+      if (this.issued.has(res)) return;
+      const after = signedInSessionId(req);
+      if (after !== before) this.rotate(req, res);
+      else if (
+        after &&
+        this.cookieToken(req) !== sessionCsrfToken(this.options.secrets[0], after)
+      ) {
+        this.rotate(req, res);
+      }
+    });
+  }
 
   /** This request's token, setting the cookie when the browser does not hold it yet. */
   issue(req: Request, res: Response): string {
@@ -32,8 +59,8 @@ export class CsrfService {
   }
 
   /**
-   * A new token after the session changed under this request: call it after login, logout or
-   * any other id regeneration, so the old token dies with the old session.
+   * A new token for the session as it is now. `trackSession` calls it when the session changed
+   * during the request; call it yourself only to force a fresh pre-session token.
    */
   rotate(req: Request, res: Response): string {
     const sessionId = signedInSessionId(req);
@@ -71,6 +98,7 @@ export class CsrfService {
 
   private setCookie(res: Response, token: string): void {
     const { csrfCookieName: name } = this.options;
+    this.issued.add(res);
     // Drop a value set earlier in this response (e.g. before login regenerated the session):
     // with two, the browser would keep whichever it read last.
     const existing = res.getHeader('Set-Cookie');

@@ -17,5 +17,14 @@ declare module 'express-session' {
     createdAt?: number;
     /** Epoch ms of the last request, refreshed at most once per touch interval. */
     lastSeenAt?: number;
+    /**
+     * Random id that names this session in `GET /auth/sessions`, revocation and audit events.
+     * The session id itself is a bearer secret and never leaves the cookie (ASVS 5.0 V16.2.5).
+     */
+    publicId?: string;
+    /** Client IP at sign-in, as Express's `trust proxy` setting reads it. */
+    ip?: string;
+    /** User-Agent at sign-in (cut to 256 characters). */
+    userAgent?: string;
   }
 }

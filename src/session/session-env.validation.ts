@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -73,6 +74,59 @@ export class SessionEnvironment {
   @Min(1)
   @IsInt()
   SESSION_ABSOLUTE_TIMEOUT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(0.5)
+  @Min(0)
+  @IsNumber({}, { message: '$property must be a number from 0 to 0.5, e.g. 0.1' })
+  SESSION_TOUCH_FRACTION?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(31_536_000)
+  @Min(1)
+  @IsInt()
+  SESSION_RECENT_LOGIN_WINDOW?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  LOGIN_ACCOUNT_MAX_FAILURES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  LOGIN_ACCOUNT_LOCKOUT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  LOGIN_ACCOUNT_LOCKOUT_MAX?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  LOGIN_IP_MAX_FAILURES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  LOGIN_IP_WINDOW?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  AUDIT_LOG?: string;
 
   @IsOptional()
   @Type(() => Number)

@@ -11,6 +11,26 @@ export interface PasswordHashOptions {
   parallelism?: number;
 }
 
+/**
+ * Brute-force throttling of sign-in (ASVS 5.0 V6.3.1). Counters live in the session store's Redis
+ * when there is one, so limits hold across instances; otherwise in this process.
+ */
+export interface LoginThrottleOptions {
+  /** Failed sign-ins in a row (whatever the client IP) that lock the account. Default 5. */
+  accountMaxFailures?: number;
+  /** Seconds of the first lockout; each further failure after a lockout doubles it. Default 60. */
+  accountLockoutSeconds?: number;
+  /**
+   * Longest lockout in seconds. Default 900 (15 min): long enough to make online guessing slow,
+   * short enough that an attacker cannot lock the real owner out for long.
+   */
+  accountMaxLockoutSeconds?: number;
+  /** Failed sign-ins one client IP may make per window, whatever the accounts. Default 100. */
+  ipMaxFailures?: number;
+  /** Length of the per-IP window in seconds. Default 3600 (1 h). */
+  ipWindowSeconds?: number;
+}
+
 /** Options of `SessionModule.forRoot` / `forRootAsync`. Every field but `secrets` has a default. */
 export interface SessionModuleOptions {
   /**
@@ -61,6 +81,26 @@ export interface SessionModuleOptions {
   idleTimeoutSeconds?: number;
   /** Seconds from login after which a session ends even if active. Default 43200 (12 h). */
   absoluteTimeoutSeconds?: number;
+  /**
+   * Share of the idle timeout that must pass before a request extends the session's expiry and
+   * refreshes `lastSeenAt`. Default 0.1: most read-only requests then cost one store read and no
+   * write, and a session may end up to this share earlier than `idleTimeoutSeconds` after its
+   * last request. 0 extends on every request; at most 0.5.
+   */
+  touchFraction?: number;
+  /**
+   * Seconds since sign-in within which `@RequireRecentLogin()` routes (password change, session
+   * revocation) are allowed; older sessions get 401 `reauth_required`. Default 900 (15 min).
+   */
+  recentLoginSeconds?: number;
+  /** Brute-force limits on sign-in. */
+  loginThrottle?: LoginThrottleOptions;
+  /**
+   * Write each audit event (sign-in, sign-out, revocation, password change, throttling) as one
+   * JSON line through Nest's Logger (context `SessionAudit`). Default true. Events are also
+   * emitted on the app's EventEmitter2 when `EventEmitterModule` is imported.
+   */
+  auditLog?: boolean;
   /**
    * Express's `trust proxy` setting (e.g. `loopback`, `1`). Default unset: X-Forwarded-* are
    * ignored, so a client cannot claim HTTPS or another IP. Set it when behind nginx.

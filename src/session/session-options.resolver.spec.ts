@@ -16,7 +16,24 @@ describe('resolveSessionOptions', () => {
       loginUrl: '/login',
       keyPrefix: 'sess:',
       passwordHash: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+      touchIntervalMs: 180_000,
+      recentLoginSeconds: 900,
+      loginThrottle: {
+        accountMaxFailures: 5,
+        accountLockoutSeconds: 60,
+        accountMaxLockoutSeconds: 900,
+        ipMaxFailures: 100,
+        ipWindowSeconds: 3600,
+      },
+      auditLog: true,
     });
+  });
+
+  it('turns touchFraction into an interval of the idle timeout', () => {
+    const o = (touchFraction: number) =>
+      resolveSessionOptions({ secrets: ['s'], idleTimeoutSeconds: 600, touchFraction });
+    expect(o(0.1).touchIntervalMs).toBe(60_000);
+    expect(o(0).touchIntervalMs).toBe(0);
   });
 
   it('picks redis when a REDIS_URL is given', () => {
@@ -52,6 +69,15 @@ describe('resolveSessionOptions', () => {
     [{ secrets: ['s'], cookieName: '__Host-sid' }, /needs COOKIE_SECURE=true/],
     [{ secrets: ['s'], cookieSecure: true, cookieDomain: 'example.com' }, /no COOKIE_DOMAIN/],
     [{ secrets: ['s'], idleTimeoutSeconds: 0 }, /idleTimeoutSeconds must be a positive/],
+    [{ secrets: ['s'], touchFraction: 0.75 }, /touchFraction must be from 0 to 0.5/],
+    [{ secrets: ['s'], recentLoginSeconds: 0 }, /recentLoginSeconds must be a positive/],
+    [
+      {
+        secrets: ['s'],
+        loginThrottle: { accountLockoutSeconds: 120, accountMaxLockoutSeconds: 60 },
+      },
+      /LOGIN_ACCOUNT_LOCKOUT_MAX must be at least LOGIN_ACCOUNT_LOCKOUT/,
+    ],
   ])('refuses %j', (options, message) => {
     expect(() => resolveSessionOptions(options)).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isExactOrigin } from '../security/cors-origins.js';
 import { SessionSetupError } from './session-setup.error.js';
 import type {
+  LoginThrottleOptions,
   PasswordHashOptions,
   SameSiteSetting,
   SessionModuleOptions,
@@ -21,6 +22,11 @@ export interface ResolvedSessionOptions extends ResolvedStoreOptions {
   cookieDomain?: string;
   idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
+  /** Milliseconds between two extensions of a session's expiry (idle timeout × touchFraction). */
+  touchIntervalMs: number;
+  recentLoginSeconds: number;
+  loginThrottle: Required<LoginThrottleOptions>;
+  auditLog: boolean;
   trustProxy?: string | number | boolean;
   loginUrl: string;
   passwordHash: Required<PasswordHashOptions>;
@@ -72,6 +78,11 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     'absoluteTimeoutSeconds',
   );
 
+  const touchFraction = options.touchFraction ?? 0.1;
+  if (!(touchFraction >= 0 && touchFraction <= 0.5)) {
+    throw new SessionSetupError(`touchFraction must be from 0 to 0.5, got ${touchFraction}`);
+  }
+
   return {
     secrets,
     production,
@@ -84,6 +95,10 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     cookieDomain: options.cookieDomain || undefined,
     idleTimeoutSeconds,
     absoluteTimeoutSeconds,
+    touchIntervalMs: Math.round(idleTimeoutSeconds * 1000 * touchFraction),
+    recentLoginSeconds: positiveInt(options.recentLoginSeconds ?? 900, 'recentLoginSeconds'),
+    loginThrottle: resolveLoginThrottle(options.loginThrottle ?? {}),
+    auditLog: options.auditLog ?? true,
     trustProxy: options.trustProxy,
     loginUrl: options.loginUrl ?? '/login',
     passwordHash: { ...DEFAULT_PASSWORD_HASH_OPTIONS, ...options.passwordHash },
@@ -94,6 +109,29 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     securityHeaders: options.securityHeaders ?? true,
     generatedSecret,
   };
+}
+
+function resolveLoginThrottle(options: LoginThrottleOptions): Required<LoginThrottleOptions> {
+  const resolved = {
+    accountMaxFailures: positiveInt(options.accountMaxFailures ?? 5, 'accountMaxFailures'),
+    accountLockoutSeconds: positiveInt(
+      options.accountLockoutSeconds ?? 60,
+      'accountLockoutSeconds',
+    ),
+    accountMaxLockoutSeconds: positiveInt(
+      options.accountMaxLockoutSeconds ?? 900,
+      'accountMaxLockoutSeconds',
+    ),
+    ipMaxFailures: positiveInt(options.ipMaxFailures ?? 100, 'ipMaxFailures'),
+    ipWindowSeconds: positiveInt(options.ipWindowSeconds ?? 3600, 'ipWindowSeconds'),
+  };
+  if (resolved.accountMaxLockoutSeconds < resolved.accountLockoutSeconds) {
+    throw new SessionSetupError(
+      'LOGIN_ACCOUNT_LOCKOUT_MAX must be at least LOGIN_ACCOUNT_LOCKOUT ' +
+        `(${resolved.accountMaxLockoutSeconds} < ${resolved.accountLockoutSeconds})`,
+    );
+  }
+  return resolved;
 }
 
 function assertStrongSecrets(secrets: string[]): void {

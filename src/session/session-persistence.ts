@@ -1,4 +1,6 @@
+import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { ResolvedSessionOptions } from './session-options.resolver.js';
 import {
   STORE_RETRY_AFTER_SECONDS,
   SessionStoreUnavailableException,
@@ -26,6 +28,33 @@ export function requireSession(req: Request, res: Response): NonNullable<Request
 export function storeUnavailable(res: Response): SessionStoreUnavailableException {
   res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
   return new SessionStoreUnavailableException();
+}
+
+/** `work`, with any failure of the store behind it answered 503 (fail closed). */
+export async function orStoreUnavailable<T>(res: Response, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof HttpException) throw err;
+    throw storeUnavailable(res);
+  }
+}
+
+/** Expires the session cookie with the attributes it was set with, so the browser drops it. */
+export function clearSessionCookie(
+  res: Response,
+  options: Pick<
+    ResolvedSessionOptions,
+    'cookieName' | 'cookieSecure' | 'cookieSameSite' | 'cookieDomain'
+  >,
+): void {
+  res.clearCookie(options.cookieName, {
+    path: '/',
+    httpOnly: true,
+    secure: options.cookieSecure,
+    sameSite: options.cookieSameSite,
+    domain: options.cookieDomain,
+  });
 }
 
 function settle(

@@ -33,6 +33,31 @@ describe('sessionOptionsFromEnv', () => {
     });
   });
 
+  it('reads the lifecycle and brute-force settings', () => {
+    const o = sessionOptionsFromEnv({
+      SESSION_TOUCH_FRACTION: '0.25',
+      SESSION_RECENT_LOGIN_WINDOW: '300',
+      LOGIN_ACCOUNT_MAX_FAILURES: '10',
+      LOGIN_ACCOUNT_LOCKOUT: '30',
+      LOGIN_ACCOUNT_LOCKOUT_MAX: '600',
+      LOGIN_IP_MAX_FAILURES: '50',
+      LOGIN_IP_WINDOW: '1800',
+      AUDIT_LOG: 'false',
+    });
+    expect(o).toMatchObject({
+      touchFraction: 0.25,
+      recentLoginSeconds: 300,
+      loginThrottle: {
+        accountMaxFailures: 10,
+        accountLockoutSeconds: 30,
+        accountMaxLockoutSeconds: 600,
+        ipMaxFailures: 50,
+        ipWindowSeconds: 1800,
+      },
+      auditLog: false,
+    });
+  });
+
   it('makes COOKIE_SECURE=auto mean Secure in production only', () => {
     expect(sessionOptionsFromEnv({ NODE_ENV: 'production' }).cookieSecure).toBe(true);
     expect(sessionOptionsFromEnv({ NODE_ENV: 'development' }).cookieSecure).toBe(false);
@@ -51,6 +76,14 @@ describe('sessionOptionsFromEnv', () => {
     ['LOGIN_URL', '//evil.com'],
     ['NODE_ENV', 'prod'],
     ['SESSION_COOKIE_NAME', 'bad name;'],
+    ['SESSION_TOUCH_FRACTION', '0.9'],
+    ['SESSION_TOUCH_FRACTION', 'often'],
+    ['SESSION_RECENT_LOGIN_WINDOW', '0'],
+    ['LOGIN_ACCOUNT_MAX_FAILURES', 'five'],
+    ['LOGIN_ACCOUNT_LOCKOUT', '90000'],
+    ['LOGIN_IP_MAX_FAILURES', '-1'],
+    ['LOGIN_IP_WINDOW', '2.5'],
+    ['AUDIT_LOG', 'yes'],
   ])('stops the boot with one line naming %s for %j', (variable, value) => {
     let message = '';
     try {

@@ -9,3 +9,9 @@ export const USER_DIRECTORY = Symbol('nest-session-auth:USER_DIRECTORY');
 
 /** Metadata key set by `@Public()`. */
 export const IS_PUBLIC_KEY = 'nest-session-auth:isPublic';
+
+/** The store's `SessionIndex` (the sessions of each user), or null when the store keeps none. */
+export const SESSION_INDEX = Symbol('nest-session-auth:SESSION_INDEX');
+
+/** Metadata key set by `@RequireRecentLogin()`: the window in seconds, or null for the default. */
+export const RECENT_LOGIN_KEY = 'nest-session-auth:recentLogin';

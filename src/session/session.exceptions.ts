@@ -1,15 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { errorBody as body } from './error-body.js';
 
-/** Body of every error the library answers: a stable `code` to switch on, a message to show. */
-export interface SessionErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-}
-
-function body(statusCode: number, code: string, message: string): SessionErrorBody {
-  return { statusCode, code, message };
-}
+export type { SessionErrorBody } from './error-body.js';
 
 export class UnauthenticatedException extends HttpException {
   constructor() {
@@ -66,6 +58,58 @@ export class HttpsRequiredException extends HttpException {
           'TLS-terminating proxy, set TRUST_PROXY so X-Forwarded-Proto is believed.',
       ),
       HttpStatus.FORBIDDEN,
+    );
+  }
+}
+
+/** The session was ended by the idle or absolute timeout while this request was on its way. */
+export class SessionExpiredException extends HttpException {
+  constructor() {
+    super(
+      body(401, 'session_expired', 'Your session has expired. Sign in again: POST /auth/login.'),
+      HttpStatus.UNAUTHORIZED,
+    );
+  }
+}
+
+/** The route needs a recent sign-in (`@RequireRecentLogin`) and this one is older. */
+export class ReauthRequiredException extends HttpException {
+  constructor(readonly windowSeconds: number) {
+    super(
+      body(
+        401,
+        'reauth_required',
+        `This action needs a sign-in from the last ${windowSeconds} seconds. ` +
+          'Sign in again (POST /auth/login), then retry.',
+      ),
+      HttpStatus.UNAUTHORIZED,
+    );
+  }
+}
+
+/** The session store keeps no per-user index, so sessions cannot be listed or revoked. */
+export class SessionIndexUnavailableException extends HttpException {
+  constructor() {
+    super(
+      body(
+        501,
+        'session_list_unsupported',
+        'This session store cannot list or revoke sessions. Use SESSION_STORE=redis or memory.',
+      ),
+      HttpStatus.NOT_IMPLEMENTED,
+    );
+  }
+}
+
+export class SessionNotFoundException extends HttpException {
+  constructor() {
+    super(
+      body(
+        404,
+        'session_not_found',
+        'None of your sessions has this id. GET /auth/sessions lists them.',
+      ),
+      HttpStatus.NOT_FOUND,
     );
   }
 }

@@ -2,12 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import express, { type Request, type Response } from 'express';
-import { IS_PUBLIC_KEY } from './session.constants.js';
+import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from './session.constants.js';
 import {
   LoginRedirectException,
+  ReauthRequiredException,
   SessionStoreUnavailableException,
   UnauthenticatedException,
 } from './session.exceptions.js';
+import { RequireRecentLogin } from './require-recent-login.decorator.js';
 import { SessionGuard } from './session.guard.js';
 import { resolveSessionOptions } from './session-options.resolver.js';
 
@@ -19,6 +21,8 @@ interface FakeRequest {
   session?: Record<string, unknown>;
   originalUrl?: string;
   isPublic?: boolean;
+  /** Metadata as `@RequireRecentLogin(seconds)` sets it: null for the module's default window. */
+  recentLogin?: number | null;
 }
 
 /** A guard run on a fake request; answers what it returned or threw, and the headers it set. */
@@ -37,6 +41,9 @@ function run(fake: FakeRequest) {
   const res = { setHeader: (k: string, v: string) => (set[k] = v) } as unknown as Response;
   const handler = () => undefined;
   if (fake.isPublic) Reflect.defineMetadata(IS_PUBLIC_KEY, true, handler);
+  if (fake.recentLogin !== undefined) {
+    Reflect.defineMetadata(RECENT_LOGIN_KEY, fake.recentLogin, handler);
+  }
   const context = {
     getHandler: () => handler,
     getClass: () => class {},
@@ -105,5 +112,43 @@ describe('SessionGuard', () => {
     const { error, set } = run({ session: undefined, headers: { Accept: 'application/json' } });
     expect(error).toBeInstanceOf(SessionStoreUnavailableException);
     expect(set['Retry-After']).toBe('5');
+  });
+});
+
+describe('SessionGuard with @RequireRecentLogin', () => {
+  const signedInAgo = (seconds: number) => ({
+    ...signedIn,
+    createdAt: Date.now() - seconds * 1000,
+  });
+
+  it('lets a sign-in within the window through', () => {
+    expect(run({ session: signedInAgo(10), recentLogin: 60 }).allowed).toBe(true);
+  });
+
+  it('answers 401 reauth_required for an older sign-in', () => {
+    const { error } = run({ session: signedInAgo(61), recentLogin: 60 });
+    expect(error).toBeInstanceOf(ReauthRequiredException);
+    expect((error as ReauthRequiredException).getResponse()).toMatchObject({
+      statusCode: 401,
+      code: 'reauth_required',
+    });
+  });
+
+  it("uses the module's recentLoginSeconds (900) when the decorator names none", () => {
+    expect(run({ session: signedInAgo(899), recentLogin: null }).allowed).toBe(true);
+    expect(run({ session: signedInAgo(901), recentLogin: null }).error).toBeInstanceOf(
+      ReauthRequiredException,
+    );
+  });
+
+  it('asks a session without a sign-in time to sign in again', () => {
+    expect(run({ session: signedIn, recentLogin: 60 }).error).toBeInstanceOf(
+      ReauthRequiredException,
+    );
+  });
+
+  it('refuses a window that is not a positive whole number at decoration time', () => {
+    expect(() => RequireRecentLogin(0)).toThrow(/positive whole number/);
+    expect(() => RequireRecentLogin(1.5)).toThrow(/positive whole number/);
   });
 });

@@ -3,14 +3,21 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { prefersHtml } from './request-kind.js';
 import { loginRedirectUrl } from './safe-redirect.js';
-import { IS_PUBLIC_KEY, SESSION_OPTIONS } from './session.constants.js';
-import { LoginRedirectException, UnauthenticatedException } from './session.exceptions.js';
+import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY, SESSION_OPTIONS } from './session.constants.js';
+import {
+  LoginRedirectException,
+  ReauthRequiredException,
+  SessionExpiredException,
+  UnauthenticatedException,
+} from './session.exceptions.js';
+import { sessionEndedBy } from './session-expiry.js';
 import { storeUnavailable } from './session-persistence.js';
 import type { ResolvedSessionOptions } from './session-options.resolver.js';
 
 /**
  * Lets signed-in requests through. Without a session, API calls get 401 JSON and browser
- * navigations a 302 to the login page. Routes marked `@Public()` stay open.
+ * navigations a 302 to the login page. Routes marked `@Public()` stay open; routes marked
+ * `@RequireRecentLogin()` also need a recent sign-in.
  * Each decision is a protected method, so an app can subclass and override one step.
  */
 @Injectable()
@@ -27,8 +34,12 @@ export class SessionGuard implements CanActivate {
     const res = http.getResponse<Response>();
     // No req.session means the store failed while loading it: the user may well be signed in.
     if (!req.session) this.storeUnavailable(res);
-    if (this.isSignedIn(req)) return true;
-    return this.rejectAnonymous(req, res);
+    if (!this.isSignedIn(req)) return this.rejectAnonymous(req, res);
+    const window = this.recentLoginWindow(context);
+    if (window !== undefined && !this.isRecentLogin(req, window)) {
+      throw new ReauthRequiredException(window);
+    }
+    return true;
   }
 
   protected isPublic(context: ExecutionContext): boolean {
@@ -44,12 +55,29 @@ export class SessionGuard implements CanActivate {
     return req.session?.profile !== undefined;
   }
 
+  /** Seconds a `@RequireRecentLogin()` route allows since sign-in; undefined when unmarked. */
+  protected recentLoginWindow(context: ExecutionContext): number | undefined {
+    const window = this.reflector.getAllAndOverride<number | null | undefined>(RECENT_LOGIN_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (window === undefined) return undefined;
+    return window ?? this.options.recentLoginSeconds;
+  }
+
+  protected isRecentLogin(req: Request, windowSeconds: number): boolean {
+    const signedInAt = req.session.createdAt;
+    return signedInAt !== undefined && Date.now() - signedInAt <= windowSeconds * 1000;
+  }
+
   protected rejectAnonymous(req: Request, res: Response): never {
     if ((req.method === 'GET' || req.method === 'HEAD') && prefersHtml(req)) {
       const location = loginRedirectUrl(this.options.loginUrl, req.originalUrl);
       res.setHeader('Location', location);
       throw new LoginRedirectException(location);
     }
+    // Say why when the server has just ended the session, so the client can tell the user.
+    if (sessionEndedBy(req)) throw new SessionExpiredException();
     throw new UnauthenticatedException();
   }
 

@@ -10,18 +10,26 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { AccountHasher } from '../auth/account.hasher.js';
+import { AuditService } from '../auth/audit.service.js';
 import { AuthController } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
+import { LoginThrottler } from '../auth/login.throttler.js';
 import { NoStoreMiddleware } from '../auth/no-store.middleware.js';
+import { PasswordController } from '../auth/password.controller.js';
 import { PasswordHasher } from '../auth/password.hasher.js';
+import { PasswordService } from '../auth/password.service.js';
+import { SessionsController } from '../auth/sessions.controller.js';
 import { CorsMiddleware } from '../security/cors.middleware.js';
 import { CsrfMiddleware } from '../security/csrf.middleware.js';
 import { CsrfService } from '../security/csrf.service.js';
 import { SecurityHeadersMiddleware } from '../security/security-headers.middleware.js';
 import { SessionStoreHealthIndicator } from './health/session-store.health.js';
-import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
+import { SESSION_INDEX, SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
 import { SessionGuard } from './session.guard.js';
+import { SessionLifecycleMiddleware } from './session-lifecycle.middleware.js';
 import { SessionMiddleware } from './session.middleware.js';
+import { SessionsService } from './sessions.service.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
   SESSION_MODULE_OPTIONS,
@@ -35,8 +43,10 @@ import type { SessionStoreAdapter } from './stores/session-store.interface.js';
 
 const logger = new Logger('SessionModule');
 
+const controllers = [AuthController, SessionsController, PasswordController];
+
 @Module({
-  controllers: [AuthController],
+  controllers,
   providers: [
     {
       provide: SESSION_OPTIONS,
@@ -60,15 +70,26 @@ const logger = new Logger('SessionModule');
       inject: [SESSION_OPTIONS],
       useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
     },
+    {
+      provide: SESSION_INDEX,
+      inject: [SESSION_STORE],
+      useFactory: (adapter: SessionStoreAdapter) => adapter.index ?? null,
+    },
     SessionMiddleware,
     CorsMiddleware,
     SecurityHeadersMiddleware,
     CsrfMiddleware,
     CsrfService,
+    SessionLifecycleMiddleware,
     NoStoreMiddleware,
     SessionGuard,
     PasswordHasher,
+    AccountHasher,
+    AuditService,
+    LoginThrottler,
+    SessionsService,
     AuthService,
+    PasswordService,
     // Terminus's result builder; no TerminusModule needed until the app adds a health route.
     HealthIndicatorService,
     SessionStoreHealthIndicator,
@@ -76,9 +97,11 @@ const logger = new Logger('SessionModule');
   exports: [
     SESSION_OPTIONS,
     SESSION_STORE,
+    SESSION_INDEX,
     SessionGuard,
     PasswordHasher,
     AuthService,
+    SessionsService,
     SessionStoreHealthIndicator,
     CsrfService,
   ],
@@ -107,12 +130,20 @@ export class SessionModule
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // In this order: CORS first, so even refusals are readable by allowed origins; CSRF after the
-    // session, which it binds its token to. Each one does nothing when its option is off.
+    // In this order: CORS first, so even refusals are readable by allowed origins; CSRF right
+    // after the session it binds its token to, and before the timeouts, so a request from a
+    // timed-out session is told 401 session_expired rather than 403 for its now-stale token.
+    // Each does nothing when its option is off.
     consumer
-      .apply(CorsMiddleware, SecurityHeadersMiddleware, SessionMiddleware, CsrfMiddleware)
+      .apply(
+        CorsMiddleware,
+        SecurityHeadersMiddleware,
+        SessionMiddleware,
+        CsrfMiddleware,
+        SessionLifecycleMiddleware,
+      )
       .forRoutes('{*path}');
-    consumer.apply(NoStoreMiddleware).forRoutes(AuthController);
+    consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
   }
 
   onModuleInit(): void {

@@ -45,11 +45,15 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
       )
     ).rows[0];
 
-  it('creates the session table with its expire index at startup', async () => {
+  it('creates the session table with its expire and user indexes at startup', async () => {
     const indexes = await db.client.query<{ indexname: string }>(
       "SELECT indexname FROM pg_indexes WHERE tablename = 'session' ORDER BY indexname",
     );
-    expect(indexes.rows.map((r) => r.indexname)).toEqual(['IDX_session_expire', 'session_pkey']);
+    expect(indexes.rows.map((r) => r.indexname)).toEqual([
+      'IDX_session_expire',
+      'IDX_session_user',
+      'session_pkey',
+    ]);
   });
 
   it('keeps a login as a row that ends after the idle timeout, and deletes it on logout', async () => {

@@ -1,9 +1,13 @@
 import { Store, type SessionData } from 'express-session';
 import { LRUCache } from 'lru-cache';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
+import { MemorySessionIndex } from './memory.index.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
+
+/** Called when a session leaves the store (deleted, expired or evicted), with its last data. */
+export type SessionRemovedListener = (sid: string, session: SessionData) => void;
 
 /**
  * The embedded development store. Unlike express-session's MemoryStore it expires sessions on
@@ -17,9 +21,18 @@ export class MemorySessionStore extends Store {
   constructor(
     max: number,
     private readonly ttlSeconds: number,
+    onRemoved?: SessionRemovedListener,
   ) {
     super();
-    this.cache = new LRUCache<string, string>({ max, ttl: ttlSeconds * 1000, ttlAutopurge: true });
+    this.cache = new LRUCache<string, string>({
+      max,
+      ttl: ttlSeconds * 1000,
+      ttlAutopurge: true,
+      // 'set' replaces a value in place: the session is still there.
+      dispose: (raw, sid, reason) => {
+        if (reason !== 'set') onRemoved?.(sid, JSON.parse(raw) as SessionData);
+      },
+    });
   }
 
   override get(sid: string, cb: Callback<SessionData | null>): void {
@@ -59,10 +72,15 @@ export class MemorySessionStore extends Store {
 }
 
 export function createMemoryStoreAdapter(max: number, ttlSeconds: number): SessionStoreAdapter {
-  const store = new MemorySessionStore(max, ttlSeconds);
+  const index = new MemorySessionIndex();
+  // The index follows the store exactly, so it never grows past the sessions the store holds.
+  const store = new MemorySessionStore(max, ttlSeconds, (sid, session) => {
+    if (session.profile) void index.remove(session.profile.id, sid);
+  });
   return {
     kind: 'memory',
     store,
+    index,
     isReady: () => Promise.resolve(true),
     close: () => Promise.resolve(),
   };

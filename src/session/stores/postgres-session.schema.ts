@@ -3,9 +3,14 @@ import type { Pool } from 'pg';
 /** connect-pg-simple's table: the same name and columns, so an existing table keeps working. */
 export const SESSION_TABLE = '"session"';
 
+/** rate-limiter-flexible's table for the login counters (see LoginThrottler). */
+export const LOGIN_LIMITS_TABLE = 'session_login_limits';
+
 /**
  * connect-pg-simple's table.sql made idempotent. The expire index serves both the expiry check
- * on every read and the periodic prune.
+ * on every read and the periodic prune; the user index serves `GET /auth/sessions` and
+ * revocation. The login-limits table is made here too, under the same lock, because
+ * rate-limiter-flexible's own CREATE TABLE has the same race between instances.
  */
 export const SESSION_TABLE_DDL = `
 CREATE TABLE IF NOT EXISTS ${SESSION_TABLE} (
@@ -14,6 +19,12 @@ CREATE TABLE IF NOT EXISTS ${SESSION_TABLE} (
   "expire" timestamp(6) NOT NULL
 );
 CREATE INDEX IF NOT EXISTS "IDX_session_expire" ON ${SESSION_TABLE} ("expire");
+CREATE INDEX IF NOT EXISTS "IDX_session_user" ON ${SESSION_TABLE} ((sess->'profile'->>'id'));
+CREATE TABLE IF NOT EXISTS "${LOGIN_LIMITS_TABLE}" (
+  key varchar(255) PRIMARY KEY,
+  points integer NOT NULL DEFAULT 0,
+  expire bigint
+);
 `;
 
 /** Any constant; instances of this library agree on it so their migrations take turns. */

@@ -2,8 +2,14 @@ import { Logger } from '@nestjs/common';
 import connectPgSimple from 'connect-pg-simple';
 import session, { type SessionData } from 'express-session';
 import pg from 'pg';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
-import { ensureSessionTable, SESSION_TABLE } from './postgres-session.schema.js';
+import { PostgresSessionIndex } from './postgres.index.js';
+import {
+  ensureSessionTable,
+  LOGIN_LIMITS_TABLE,
+  SESSION_TABLE,
+} from './postgres-session.schema.js';
 import { BackgroundRetry } from './background-retry.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 
@@ -116,6 +122,17 @@ export async function createPostgresStoreAdapter(
   return {
     kind: 'postgres',
     store,
+    index: new PostgresSessionIndex(pool),
+    // Counters in the same database, so login limits hold across instances; queries are bounded
+    // by the pool's query_timeout like the store's.
+    createRateLimiter: (spec) =>
+      new RateLimiterPostgres({
+        ...spec,
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: LOGIN_LIMITS_TABLE,
+        tableCreated: true,
+      }),
     async isReady() {
       if (!table.done) return false;
       try {

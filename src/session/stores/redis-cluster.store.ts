@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createCluster, type RedisClusterType } from 'redis';
 import { BackgroundRetry, reconnectDelay } from './background-retry.js';
 import { logOutages, RedisSessionStore } from './redis.store.js';
+import { redisSessionExtras } from './redis-session.extras.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { withTimeout } from './store-timeout.js';
 
@@ -28,6 +29,7 @@ export async function createRedisClusterStoreAdapter(
   connection: RedisClusterConnectionOptions,
   prefix: string,
   ttlSeconds: number,
+  indexTtlSeconds: number,
 ): Promise<SessionStoreAdapter> {
   const logger = new Logger('SessionModule');
   const cluster = createCluster({
@@ -58,6 +60,7 @@ export async function createRedisClusterStoreAdapter(
   return {
     kind: 'redis-cluster',
     store,
+    ...redisSessionExtras(cluster, prefix, indexTtlSeconds, connection.commandTimeoutMs),
     isReady: () =>
       withTimeout(everyMasterAnswers(cluster), connection.commandTimeoutMs).catch(() => false),
     async close() {

@@ -4,6 +4,7 @@ import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import { reconnectDelay } from './background-retry.js';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
+import { redisSessionExtras } from './redis-session.extras.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { toCallback, withTimeout } from './store-timeout.js';
 
@@ -72,6 +73,7 @@ export async function createRedisStoreAdapter(
   connection: RedisConnectionOptions,
   prefix: string,
   ttlSeconds: number,
+  indexTtlSeconds: number,
 ): Promise<SessionStoreAdapter> {
   const logger = new Logger('SessionModule');
   const client = createClient({
@@ -109,6 +111,7 @@ export async function createRedisStoreAdapter(
   return {
     kind: 'redis',
     store,
+    ...redisSessionExtras(client, prefix, indexTtlSeconds, connection.commandTimeoutMs),
     async isReady() {
       if (!client.isReady) return false;
       try {

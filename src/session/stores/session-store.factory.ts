@@ -4,11 +4,18 @@ import { createPostgresStoreAdapter } from './postgres.store.js';
 import { createRedisClusterStoreAdapter } from './redis-cluster.store.js';
 import { createRedisStoreAdapter } from './redis.store.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
+import { throttleTouch } from './touch-throttle.js';
 
-/** Picks and builds the store named by `options.store`. */
+/** Picks and builds the store named by `options.store`, with its touches throttled. */
 export async function createSessionStoreAdapter(
   options: ResolvedSessionOptions,
 ): Promise<SessionStoreAdapter> {
+  const adapter = await buildAdapter(options);
+  throttleTouch(adapter.store, options.touchIntervalMs);
+  return adapter;
+}
+
+async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionStoreAdapter> {
   const timeouts = {
     commandTimeoutMs: options.storeTimeoutMs,
     connectTimeoutMs: options.storeTimeoutMs,
@@ -20,12 +27,14 @@ export async function createSessionStoreAdapter(
           { nodes: options.redisClusterNodes, ...timeouts },
           options.keyPrefix,
           options.idleTimeoutSeconds,
+          options.absoluteTimeoutSeconds,
         );
       }
       return createRedisStoreAdapter(
         { url: options.redisUrl!, ...timeouts },
         options.keyPrefix,
         options.idleTimeoutSeconds,
+        options.absoluteTimeoutSeconds,
       );
     case 'postgres':
       return createPostgresStoreAdapter(

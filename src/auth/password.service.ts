@@ -1,0 +1,95 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { SessionsService } from '../session/sessions.service.js';
+import { orStoreUnavailable } from '../session/session-persistence.js';
+import { AccountHasher } from './account.hasher.js';
+import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
+import { AuditService } from './audit.service.js';
+import {
+  InvalidCurrentPasswordException,
+  PasswordChangeUnsupportedException,
+  PasswordUnchangedException,
+} from './auth.exceptions.js';
+import { findUserDirectory } from './auth.service.js';
+import { LoginThrottler } from './login.throttler.js';
+import { PasswordHasher } from './password.hasher.js';
+import type { PasswordChangeDto } from './password-change.dto.js';
+import type { UserDirectory, UserRecord } from './user-directory.interface.js';
+
+/**
+ * Password change for the signed-in user (ASVS 5.0 V6.2.2, V6.2.3): the current password is
+ * required and counts against the same brute-force limits as sign-in, so a stolen session cannot
+ * be used to guess it. On success the session moves to a new id and every other session of the
+ * user ends (V7.4.3), so whoever knew the old password is signed out everywhere.
+ */
+@Injectable()
+export class PasswordService implements OnModuleInit {
+  private directory!: UserDirectory;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly hasher: PasswordHasher,
+    private readonly accounts: AccountHasher,
+    private readonly throttler: LoginThrottler,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.directory = findUserDirectory(this.moduleRef);
+  }
+
+  /** Returns how many other sessions were ended. */
+  async change(req: Request, res: Response, dto: PasswordChangeDto): Promise<number> {
+    const update = this.directory.updatePasswordHash?.bind(this.directory);
+    if (!update) throw new PasswordChangeUnsupportedException();
+    // Compared as typed, before any hashing: it reveals nothing the caller did not send.
+    if (dto.newPassword === dto.currentPassword) throw new PasswordUnchangedException();
+
+    const profile = req.session.profile!;
+    const sessionId = req.session.publicId;
+    const account = await this.accounts.hash(profile.email);
+    const user = await this.throttler.guard(req, res, account, async () => {
+      const found = await this.verifyCurrent(profile.id, profile.email, dto.currentPassword);
+      if (!found) {
+        this.audit.record(
+          AUTH_AUDIT_EVENTS.passwordChangeFailed,
+          { userId: profile.id, sessionId, reason: 'invalid_current_password' },
+          req,
+        );
+        throw new InvalidCurrentPasswordException();
+      }
+      return found;
+    });
+
+    await update(user.id, await this.hasher.hash(dto.newPassword));
+    await this.sessions.rotate(req, res);
+    // A store without a session index cannot find the other sessions; the change still stands.
+    const revoked = !this.sessions.tracksSessions
+      ? 0
+      : await orStoreUnavailable(
+          res,
+          this.sessions.revokeAllSessions(user.id, {
+            except: req.sessionID,
+            reason: 'password_changed',
+            req,
+          }),
+        );
+    this.audit.record(AUTH_AUDIT_EVENTS.passwordChanged, { userId: user.id, sessionId }, req);
+    return revoked;
+  }
+
+  private async verifyCurrent(
+    userId: string,
+    email: string,
+    password: string,
+  ): Promise<UserRecord | undefined> {
+    const user = await this.directory.findByEmail(email);
+    if (!user || user.id !== userId) {
+      await this.hasher.verifyDummy(password);
+      return undefined;
+    }
+    return (await this.hasher.verify(user.passwordHash, password)) ? user : undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { RequireRecentLogin } from '../session/require-recent-login.decorator.js';
+import { SESSION_OPTIONS } from '../session/session.constants.js';
+import { SessionNotFoundException } from '../session/session.exceptions.js';
+import { SessionGuard } from '../session/session.guard.js';
+import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { clearSessionCookie, orStoreUnavailable } from '../session/session-persistence.js';
+import type { SessionSummary } from '../session/session-summary.js';
+import { SessionsService } from '../session/sessions.service.js';
+
+/** Public ids are 16 random bytes in base64url. */
+const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
+
+export interface SessionListResponse {
+  sessions: SessionSummary[];
+}
+
+export interface RevokeOthersResponse {
+  revoked: number;
+}
+
+/**
+ * `/auth/sessions`: the signed-in user sees their sessions and ends any of them (ASVS 5.0
+ * V7.5.2). Ending sessions needs a recent sign-in, so a stolen session cannot lock the owner out.
+ */
+@Controller('auth/sessions')
+@UseGuards(SessionGuard)
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+  ) {}
+
+  @Get()
+  async list(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionListResponse> {
+    return { sessions: await orStoreUnavailable(res, this.sessions.list(req)) };
+  }
+
+  @Post('revoke-others')
+  @HttpCode(200)
+  @RequireRecentLogin()
+  async revokeOthers(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RevokeOthersResponse> {
+    const revoked = await orStoreUnavailable(
+      res,
+      this.sessions.revokeAllSessions(req.session.profile!.id, {
+        except: req.sessionID,
+        reason: 'user',
+        req,
+      }),
+    );
+    return { revoked };
+  }
+
+  /** Revoking the current session signs out, like POST /auth/logout. */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireRecentLogin()
+  async revoke(
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    // An id that cannot exist gets the same answer as one that does not.
+    if (!PUBLIC_ID.test(id)) throw new SessionNotFoundException();
+    const wasCurrent = await orStoreUnavailable(res, this.sessions.revoke(req, res, id));
+    if (wasCurrent) clearSessionCookie(res, this.options);
+  }
+}

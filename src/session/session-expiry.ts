@@ -1,0 +1,46 @@
+import type { Request } from 'express';
+import type { SessionData } from 'express-session';
+import type { ResolvedSessionOptions } from './session-options.resolver.js';
+
+/** Why the server ended a session: unused too long, or signed in too long ago. */
+export type SessionEndReason = 'idle' | 'absolute';
+
+type Timeouts = Pick<ResolvedSessionOptions, 'idleTimeoutSeconds' | 'absoluteTimeoutSeconds'>;
+
+/**
+ * The absolute timeout counts from sign-in whatever the activity (ASVS 5.0 V7.3.2). The idle
+ * timeout is also the store's TTL; checking it here too covers stores that expire lazily.
+ */
+export function sessionEndReason(
+  session: Partial<SessionData>,
+  now: number,
+  timeouts: Timeouts,
+): SessionEndReason | undefined {
+  if (session.createdAt !== undefined) {
+    if (now - session.createdAt >= timeouts.absoluteTimeoutSeconds * 1000) return 'absolute';
+  }
+  if (session.lastSeenAt !== undefined) {
+    if (now - session.lastSeenAt >= timeouts.idleTimeoutSeconds * 1000) return 'idle';
+  }
+  return undefined;
+}
+
+/** True when `lastSeenAt` (and with it the store's expiry) is due to be moved forward. */
+export function isLastSeenDue(
+  session: Partial<SessionData>,
+  now: number,
+  intervalMs: number,
+): boolean {
+  return session.lastSeenAt === undefined || now - session.lastSeenAt >= intervalMs;
+}
+
+const ended = new WeakMap<Request, SessionEndReason>();
+
+/** Remembers, for this request only, that its session was just ended by a timeout. */
+export function markSessionEnded(req: Request, reason: SessionEndReason): void {
+  ended.set(req, reason);
+}
+
+export function sessionEndedBy(req: Request): SessionEndReason | undefined {
+  return ended.get(req);
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { SESSION_OPTIONS } from './session.constants.js';
+import { isLastSeenDue, markSessionEnded, sessionEndReason } from './session-expiry.js';
+import type { ResolvedSessionOptions } from './session-options.resolver.js';
+import { SessionsService } from './sessions.service.js';
+import { isFreshSession } from './stores/fresh-sessions.js';
+
+/**
+ * Runs after express-session on every request that loaded a session from the store:
+ * - ends it, on the server, once the absolute or idle timeout has passed (ASVS 5.0 V7.3.1,
+ *   V7.3.2): the store entry is deleted and the request goes on signed out, so SessionGuard
+ *   answers 401 `session_expired`;
+ * - otherwise moves `lastSeenAt` forward once per touch interval. That change makes
+ *   express-session save the session, which also resets its TTL in the store; in between,
+ *   the throttled `store.touch` writes nothing, so most reads cost a single store GET.
+ */
+@Injectable()
+export class SessionLifecycleMiddleware implements NestMiddleware {
+  constructor(
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const session = req.session;
+    // No session (the store failed: the guard answers 503) or one made by this very request.
+    if (!session || isFreshSession(session)) return next();
+    const now = Date.now();
+    const reason = sessionEndReason(session, now, this.options);
+    if (reason) {
+      await this.sessions.expire(req, res, reason);
+      markSessionEnded(req, reason);
+    } else if (isLastSeenDue(session, now, this.options.touchIntervalMs)) {
+      session.lastSeenAt = now;
+    }
+    next();
+  }
+}

@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { SessionsService, type SessionSummary } from '../../src/index.js';
+import {
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  loginCookie,
+  type RunningApp,
+  sessionCookie,
+  sessionIdOf,
+  startDemoApp,
+} from '../support/demo-app.js';
+import { waitFor } from '../support/redis-server.js';
+import {
+  attemptLogin,
+  changePassword,
+  deleteAs,
+  expectStatus,
+  getAs,
+  postAs,
+} from '../support/requests.js';
+import { storeOf } from '../support/stored-sessions.js';
+import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
+import type { TestRedis } from '../support/test-redis.js';
+
+const OTHER_EMAIL = 'other@example.com';
+const OTHER_PASSWORD = 'another long passphrase';
+const USERS = `${DEMO_EMAIL}:${DEMO_PASSWORD},${OTHER_EMAIL}:${OTHER_PASSWORD}`;
+
+// Every store that keeps sessions: the index is a Redis set per user (also on a cluster), a query
+// on the PostgreSQL session table, or a map in the embedded store.
+const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
+
+describe.each(STORES)('session list and revoke on the %s store', (store) => {
+  let backend: SessionBackend;
+  let redis: TestRedis | undefined;
+  let running: RunningApp;
+  const prefix = `e2e-sessions-${process.pid}:`;
+  const env = () => ({
+    ...backend.env,
+    SESSION_KEY_PREFIX: prefix,
+    DEMO_USERS: USERS,
+  });
+
+  beforeAll(async () => {
+    backend = await startSessionBackend(store);
+    redis = backend.redis;
+    running = await startDemoApp(env());
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await backend?.close();
+  });
+
+  const server = () => running.server;
+
+  /** Signs in with a User-Agent of its own and returns the cookie. */
+  async function signIn(userAgent: string, email = DEMO_EMAIL, password = DEMO_PASSWORD) {
+    const res = await attemptLogin(server(), email, password).set('User-Agent', userAgent);
+    expectStatus(res, 200, `POST /auth/login as ${email}`);
+    return sessionCookie(res.headers['set-cookie']);
+  }
+
+  async function listOf(cookie: string): Promise<SessionSummary[]> {
+    const res = await getAs(server(), cookie, '/auth/sessions');
+    expectStatus(res, 200, 'GET /auth/sessions');
+    return (res.body as { sessions: SessionSummary[] }).sessions;
+  }
+
+  /** Ends every session of both users, so each test starts from a known list. */
+  async function signEveryoneOut(): Promise<void> {
+    const sessions = running.app.get(SessionsService);
+    await sessions.revokeAllSessions('user-1');
+    await sessions.revokeAllSessions('user-2');
+  }
+
+  it("lists the caller's sessions: public id, current, times, IP, user agent; never a session id", async () => {
+    await signEveryoneOut();
+    const laptop = await signIn('Laptop/1.0');
+    const phone = await signIn('Phone/2.0');
+    const res = await getAs(server(), phone, '/auth/sessions');
+    expectStatus(res, 200, 'GET /auth/sessions');
+    const sessions = (res.body as { sessions: SessionSummary[] }).sessions;
+
+    expect(sessions).toHaveLength(2);
+    const current = sessions.find((s) => s.current)!;
+    const other = sessions.find((s) => !s.current)!;
+    expect(current.userAgent).toBe('Phone/2.0');
+    expect(other.userAgent).toBe('Laptop/1.0');
+    for (const s of sessions) {
+      expect(s.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(s.ip).toMatch(/127\.0\.0\.1$/);
+      expect(Date.parse(s.createdAt!)).toBeLessThanOrEqual(Date.now());
+      expect(Date.parse(s.lastSeenAt!)).toBeGreaterThanOrEqual(Date.parse(s.createdAt!));
+    }
+    expect(current.id).not.toBe(other.id);
+    const text = JSON.stringify(res.body);
+    for (const cookie of [laptop, phone]) expect(text).not.toContain(sessionIdOf(cookie));
+  });
+
+  it('revokes another session with DELETE /auth/sessions/:id; its cookie gets 401 next time', async () => {
+    await signEveryoneOut();
+    const laptop = await signIn('Laptop/1.0');
+    const phone = await signIn('Phone/2.0');
+    const target = (await listOf(phone)).find((s) => !s.current)!;
+
+    const res = await deleteAs(server(), phone, `/auth/sessions/${target.id}`);
+    expectStatus(res, 204, 'DELETE /auth/sessions/:id (the laptop)');
+    expectStatus(await getAs(server(), laptop, '/auth/me'), 401, 'GET /auth/me with the laptop');
+    expectStatus(await getAs(server(), phone, '/auth/me'), 200, 'GET /auth/me with the phone');
+    expect((await listOf(phone)).map((s) => s.userAgent)).toEqual(['Phone/2.0']);
+    if (redis) expect(await redis.client.exists(prefix + sessionIdOf(laptop))).toBe(0);
+  });
+
+  it('signs out when DELETE names the current session, and clears the cookie', async () => {
+    await signEveryoneOut();
+    const phone = await signIn('Phone/2.0');
+    const [current] = await listOf(phone);
+    const res = await deleteAs(server(), phone, `/auth/sessions/${current.id}`);
+    expectStatus(res, 204, 'DELETE /auth/sessions/:id (the current one)');
+    expect((res.headers['set-cookie'] as unknown as string[])[0]).toMatch(
+      /^sid=;.*Expires=Thu, 01 Jan 1970/,
+    );
+    expectStatus(await getAs(server(), phone, '/auth/me'), 401, 'GET /auth/me afterwards');
+  });
+
+  it("answers 404 for an unknown id, a malformed id and another user's session", async () => {
+    await signEveryoneOut();
+    const mine = await signIn('Phone/2.0');
+    const theirs = await signIn('Other/1.0', OTHER_EMAIL, OTHER_PASSWORD);
+    const [theirSession] = await listOf(theirs);
+    for (const id of ['AAAAAAAAAAAAAAAAAAAAAA', 'not-an-id', 'x'.repeat(500), theirSession.id]) {
+      const res = await deleteAs(server(), mine, `/auth/sessions/${id}`);
+      expectStatus(res, 404, `DELETE /auth/sessions/${id.slice(0, 30)}`);
+      expect(res.body.code).toBe('session_not_found');
+    }
+    expectStatus(await getAs(server(), theirs, '/auth/me'), 200, 'GET /auth/me for the other user');
+  });
+
+  it('revokes every other session with POST /auth/sessions/revoke-others', async () => {
+    await signEveryoneOut();
+    const others = [await signIn('A/1'), await signIn('B/1'), await signIn('C/1')];
+    const keep = await signIn('Keep/1');
+    const theirs = await signIn('Other/1.0', OTHER_EMAIL, OTHER_PASSWORD);
+
+    const res = await postAs(server(), keep, '/auth/sessions/revoke-others');
+    expectStatus(res, 200, 'POST /auth/sessions/revoke-others');
+    expect(res.body).toEqual({ revoked: 3 });
+    for (const cookie of others) {
+      expectStatus(await getAs(server(), cookie, '/auth/me'), 401, 'GET /auth/me, revoked');
+    }
+    expectStatus(await getAs(server(), keep, '/auth/me'), 200, 'GET /auth/me, kept');
+    expectStatus(await getAs(server(), theirs, '/auth/me'), 200, "GET /auth/me, other user's");
+    expect(await listOf(keep)).toHaveLength(1);
+  });
+
+  it('drops ids of sessions that left the store from the index when listing', async () => {
+    await signEveryoneOut();
+    const gone = await signIn('Gone/1');
+    const kept = await signIn('Kept/1');
+    // As if it had expired: removed behind the library's back.
+    await new Promise<void>((resolve, reject) =>
+      storeOf(running).store.destroy(sessionIdOf(gone), (err) => (err ? reject(err) : resolve())),
+    );
+    expect((await listOf(kept)).map((s) => s.userAgent)).toEqual(['Kept/1']);
+    if (redis) {
+      const members = await redis.client.sMembers(`${prefix}user:{user-1}`);
+      expect(members).toEqual([sessionIdOf(kept)]);
+    }
+  });
+
+  if (store === 'redis')
+    it('keeps one hash-tagged Redis set per user whose TTL covers the absolute timeout', async () => {
+      await signEveryoneOut();
+      const cookie = await loginCookie(server());
+      const key = `${prefix}user:{user-1}`;
+      expect(await redis!.client.sMembers(key)).toEqual([sessionIdOf(cookie)]);
+      const ttl = await redis!.client.ttl(key);
+      expect(ttl).toBeGreaterThan(43_000);
+      expect(ttl).toBeLessThanOrEqual(43_200);
+    });
+
+  it('lets an admin end every session of one user with SessionsService.revokeAllSessions', async () => {
+    await signEveryoneOut();
+    const cookies = [await signIn('A/1'), await signIn('B/1')];
+    const theirs = await signIn('Other/1.0', OTHER_EMAIL, OTHER_PASSWORD);
+    expect(await running.app.get(SessionsService).revokeAllSessions('user-1')).toBe(2);
+    for (const cookie of cookies) {
+      expectStatus(await getAs(server(), cookie, '/auth/me'), 401, 'GET /auth/me, revoked');
+    }
+    expectStatus(await getAs(server(), theirs, '/auth/me'), 200, "GET /auth/me, other user's");
+  });
+
+  it('answers 401 to GET /auth/sessions without a session', async () => {
+    const res = await request(server()).get('/auth/sessions');
+    expectStatus(res, 401, 'GET /auth/sessions without a cookie');
+  });
+
+  it('needs a recent sign-in to revoke or change the password (401 reauth_required), not to list', async () => {
+    const app = await startDemoApp({
+      ...env(),
+      SESSION_KEY_PREFIX: `${prefix}reauth:`,
+      SESSION_RECENT_LOGIN_WINDOW: '1',
+    });
+    try {
+      const cookie = await loginCookie(app.server);
+      // Right after sign-in the window is open.
+      expectStatus(
+        await postAs(app.server, cookie, '/auth/sessions/revoke-others'),
+        200,
+        'revoke-others, fresh',
+      );
+      let last = await postAs(app.server, cookie, '/auth/sessions/revoke-others');
+      await waitFor(
+        async () => {
+          last = await postAs(app.server, cookie, '/auth/sessions/revoke-others');
+          return last.status !== 200;
+        },
+        'the recent-login window to close',
+        4000,
+        100,
+      );
+      expectStatus(last, 401, 'POST /auth/sessions/revoke-others after the window');
+      expect(last.body.code).toBe('reauth_required');
+      const [own] = (await getAs(app.server, cookie, '/auth/sessions')).body
+        .sessions as SessionSummary[];
+      const revoke = await deleteAs(app.server, cookie, `/auth/sessions/${own.id}`);
+      expect([revoke.status, revoke.body.code]).toEqual([401, 'reauth_required']);
+      const change = await changePassword(
+        app.server,
+        cookie,
+        DEMO_PASSWORD,
+        'a brand new passphrase',
+      );
+      expect([change.status, change.body.code]).toEqual([401, 'reauth_required']);
+      // Still signed in: listing and reading need no recent sign-in.
+      expectStatus(await getAs(app.server, cookie, '/auth/sessions'), 200, 'GET /auth/sessions');
+      expectStatus(await getAs(app.server, cookie, '/auth/me'), 200, 'GET /auth/me');
+      // Signing in again opens the window.
+      const fresh = await loginCookie(app.server);
+      expectStatus(
+        await postAs(app.server, fresh, '/auth/sessions/revoke-others'),
+        200,
+        'revoke-others after signing in again',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});

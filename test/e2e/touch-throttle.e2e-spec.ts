@@ -1,0 +1,130 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RedisClientType } from 'redis';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
+import { RedisServer, waitFor } from '../support/redis-server.js';
+import { expectStatus, getAs } from '../support/requests.js';
+
+/** Redis commands that write; reads (GET, PTTL, INFO…) are not counted. */
+const WRITES = new Set([
+  'set',
+  'setex',
+  'psetex',
+  'getex',
+  'getset',
+  'del',
+  'unlink',
+  'expire',
+  'pexpire',
+  'expireat',
+  'pexpireat',
+  'persist',
+  'sadd',
+  'srem',
+  'incr',
+  'incrby',
+  'decr',
+  'decrby',
+  'eval',
+  'evalsha',
+  'exec',
+  'hset',
+  'hdel',
+]);
+
+/** Calls per command since the last CONFIG RESETSTAT, from INFO commandstats. */
+async function commandCalls(client: RedisClientType): Promise<Record<string, number>> {
+  const info = await client.info('commandstats');
+  const calls: Record<string, number> = {};
+  for (const match of info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) {
+    calls[match[1]] = Number(match[2]);
+  }
+  return calls;
+}
+
+function writesIn(calls: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(calls).filter(([cmd]) => WRITES.has(cmd)));
+}
+
+const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+// A private redis-server: INFO commandstats must count this app's commands and nothing else.
+describe('touch throttling on Redis', () => {
+  let redis: RedisServer;
+  let client: RedisClientType;
+  let running: RunningApp | undefined;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    client = await redis.client();
+  });
+
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await redis?.stop();
+  });
+
+  async function twentyReads(env: Record<string, string>): Promise<Record<string, number>> {
+    running = await startDemoApp({ SESSION_STORE: 'redis', REDIS_URL: redis.url, ...env });
+    const cookie = await loginCookie(running.server);
+    await client.configResetStat();
+    for (let i = 0; i < 20; i += 1) {
+      expectStatus(await getAs(running.server, cookie, '/auth/me'), 200, `GET /auth/me #${i + 1}`);
+    }
+    return commandCalls(client);
+  }
+
+  it('answers 20 quick GET /auth/me with 20 Redis GETs and at most one write', async () => {
+    const calls = await twentyReads({});
+    expect(calls.get).toBe(20);
+    const writes = writesIn(calls);
+    if (total(writes) > 1) {
+      throw new Error(`20 reads made ${total(writes)} writes: ${JSON.stringify(writes)}`);
+    }
+  });
+
+  // The control: with throttling off the same reads write every time, so the count above
+  // measures what it claims to.
+  it('writes on every read when SESSION_TOUCH_FRACTION=0', async () => {
+    const calls = await twentyReads({ SESSION_TOUCH_FRACTION: '0' });
+    expect(calls.get).toBe(20);
+    expect(total(writesIn(calls))).toBe(20);
+  });
+
+  it('still extends the expiry once the touch interval has passed, with one SET', async () => {
+    // Idle timeout 10 s, fraction 0.1: the expiry moves at most once a second.
+    running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_URL: redis.url,
+      SESSION_IDLE_TIMEOUT: '10',
+    });
+    const cookie = await loginCookie(running.server);
+    const key = `sess:${sessionIdOf(cookie)}`;
+    const signedIn = JSON.parse((await client.get(key))!) as { lastSeenAt: number };
+    await client.configResetStat();
+
+    const readAt = Date.now();
+    let ttlAfterRead = await client.pTTL(key);
+    await waitFor(
+      async () => {
+        expectStatus(await getAs(running!.server, cookie, '/auth/me'), 200, 'GET /auth/me');
+        const ttl = await client.pTTL(key);
+        const extended = ttl > ttlAfterRead;
+        ttlAfterRead = ttl;
+        return extended;
+      },
+      'the session expiry to be extended',
+      4000,
+      100,
+    );
+    expect(Date.now() - readAt).toBeGreaterThanOrEqual(900);
+    expect(await client.pTTL(key)).toBeGreaterThan(9000);
+    const stored = JSON.parse((await client.get(key))!) as { lastSeenAt: number };
+    expect(stored.lastSeenAt).toBeGreaterThan(signedIn.lastSeenAt);
+    expect(writesIn(await commandCalls(client))).toEqual({ set: 1 });
+  });
+});
