@@ -27,7 +27,7 @@ export class CsrfTokenException extends HttpException {
         missing ? 'csrf_token_missing' : 'csrf_token_invalid',
         `${missing ? 'Missing' : 'Invalid or expired'} CSRF token. Get one from GET /auth/csrf ` +
           `(it also sets the ${cookieName} cookie) and send it in the ${headerName} header, or as ` +
-          'the _csrf field of a form. It changes at login and logout.',
+          'the _csrf field of a form. It changes whenever the session does (login, logout).',
       ),
       HttpStatus.FORBIDDEN,
     );

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { csrfHeaders } from './csrf.js';
 
 export type UnsafeMethod = 'post' | 'put' | 'patch' | 'delete';
 
@@ -13,8 +14,28 @@ export function unsafeRequest(
   path: string,
   cookie?: string,
 ): request.Test {
-  const req = request(server)[method](path);
-  return cookie ? req.set('Cookie', cookie) : req;
+  return withCsrf(request(server)[method](path), server, cookie);
+}
+
+/**
+ * Sends `req` as an SPA would: just before it goes out, GET /auth/csrf for the session in
+ * `cookie` (or for an anonymous visitor), then add the `Cookie` (session + XSRF-TOKEN) and
+ * `X-XSRF-TOKEN` headers. Done when the request is sent, so callers keep chaining `.set()` and
+ * `.send()` synchronously.
+ */
+function withCsrf(req: request.Test, server: Server, cookie?: string): request.Test {
+  const send = req.end.bind(req);
+  req.end = (callback) => {
+    csrfHeaders(server, cookie).then(
+      (headers) => {
+        req.set(headers);
+        send(callback);
+      },
+      (err: unknown) => callback?.(err, undefined as never),
+    );
+    return req;
+  };
+  return req;
 }
 
 /** POST with the session cookie and a JSON body. */
