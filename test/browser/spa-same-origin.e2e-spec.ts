@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { listenDemoApp, type ListeningApp } from '../support/browser-app.js';
 import { openBrowser } from '../support/chromium.js';
 import { DEMO_EMAIL } from '../support/demo-app.js';
+import { waitFor } from '../support/redis-server.js';
 import {
   openSignedOutSpa,
   recordApiCalls,
@@ -56,6 +57,36 @@ describe('the demo SPA on the API’s own origin, in Chromium', () => {
       await openSignedOutSpa(page, `${api.url()}/spa/`);
     } finally {
       await context.close();
+    }
+  });
+
+  it('lists this user’s sessions and revokes the other browser’s', async () => {
+    const [mine, other] = [await browser.newContext(), await browser.newContext()];
+    try {
+      const otherPage = await other.newPage();
+      await openSignedOutSpa(otherPage, `${api.url()}/spa/`);
+      await signInThroughSpa(otherPage);
+
+      const page = await mine.newPage();
+      await openSignedOutSpa(page, `${api.url()}/spa/`);
+      await signInThroughSpa(page);
+      await page.waitForSelector('#sessions li.current');
+      const revoke = page.locator('#sessions li:not(.current) button.revoke');
+      expect(await revoke.count()).toBeGreaterThanOrEqual(1);
+      const before = await page.locator('#sessions li').count();
+
+      await revoke.first().click();
+      await waitFor(
+        async () => (await page.locator('#sessions li').count()) === before - 1,
+        'the revoked session is still listed',
+      );
+      expect(await spaError(page)).toBe('');
+
+      // The revoked browser finds itself signed out on its next call.
+      await otherPage.click('#refresh');
+      await otherPage.waitForSelector('#signed-out', { state: 'visible' });
+    } finally {
+      await Promise.all([mine.close(), other.close()]);
     }
   });
 
