@@ -8,13 +8,27 @@ export interface Credentials {
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
 /**
- * Logs in and returns the session cookie as a `name=value` pair for a Cookie header.
- * No Origin header is sent: like any non-browser client, which CSRF checks let through.
+ * The pre-session CSRF pair the demo hands an anonymous client (GET /auth/csrf): its XSRF-TOKEN
+ * cookie and the same token as X-XSRF-TOKEN, which every login must carry. The token is
+ * stateless, so one pair serves a whole login storm. Servers without the route (the plain
+ * express-session baseline) get no headers.
  */
+export async function anonymousCsrfHeaders(baseUrl: string): Promise<Record<string, string>> {
+  const response = await fetch(`${baseUrl}/auth/csrf`, { headers: { accept: 'application/json' } });
+  if (response.status !== 200) return {};
+  const { token } = (await response.json()) as { token: string };
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0])
+    .find((pair) => pair.startsWith('XSRF-TOKEN='));
+  return { 'x-xsrf-token': token, ...(cookie ? { cookie } : {}) };
+}
+
+/** Logs in and returns the session cookie as a `name=value` pair for a Cookie header. */
 export async function loginForCookie(url: string, credentials: Credentials): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: JSON_HEADERS,
+    headers: { ...JSON_HEADERS, ...(await anonymousCsrfHeaders(new URL(url).origin)) },
     body: JSON.stringify(credentials),
     redirect: 'manual',
   });

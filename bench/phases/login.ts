@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ARGON2_PARAMS, LOGIN_CONCURRENCY, type BenchSettings } from '../config.js';
-import type { Credentials } from '../lib/http.js';
+import { anonymousCsrfHeaders, type Credentials } from '../lib/http.js';
 import { runJsonWorker, runLoad, runPacedLoad, type LoadRun, type LoadSpec } from '../lib/load.js';
 import { askEventLoop, type ScenarioServer } from '../lib/servers.js';
 import { median, round } from '../lib/stats.js';
@@ -18,7 +18,12 @@ export interface ExtraScenario {
   [detail: string]: unknown;
 }
 
-function loginSpec(server: ScenarioServer, user: Credentials, seconds: number): LoadSpec {
+function loginSpec(
+  server: ScenarioServer,
+  user: Credentials,
+  seconds: number,
+  csrf: Record<string, string>,
+): LoadSpec {
   if (!server.loginPath) throw new Error(`bench: ${server.name} has no login route`);
   return {
     label: 'login',
@@ -26,7 +31,7 @@ function loginSpec(server: ScenarioServer, user: Credentials, seconds: number): 
     connections: LOGIN_CONCURRENCY,
     durationSeconds: seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...csrf },
     body: JSON.stringify(user),
   };
 }
@@ -53,6 +58,7 @@ export async function runLoginPhase(
   settings: BenchSettings,
 ): Promise<ExtraScenario[]> {
   const seconds = settings.durationSeconds;
+  const csrf = await anonymousCsrfHeaders(server.baseUrl);
 
   // Ceiling and login alternate for BENCH_ROUNDS rounds, medians reported: a ratio of two
   // figures taken apart in time is at the mercy of whatever else the CPU did in between.
@@ -65,7 +71,7 @@ export async function runLoginPhase(
     });
     ceilingRounds.push(ceiling);
     const login = await runLoad({
-      ...loginSpec(server, stormer, seconds),
+      ...loginSpec(server, stormer, seconds, csrf),
       label: `login round ${n}`,
     });
     loginRounds.push(login);
@@ -94,7 +100,7 @@ export async function runLoginPhase(
 
   // The storm starts a second early and ends a second late, so the whole measured window of
   // GET /auth/me falls inside it.
-  const storm = runLoad({ ...loginSpec(server, stormer, seconds + 2), label: 'login storm' });
+  const storm = runLoad({ ...loginSpec(server, stormer, seconds + 2, csrf), label: 'login storm' });
   await sleep(1000);
   await askEventLoop(server, { type: 'eld-start' });
   const during = await runPacedLoad('me-during-login-storm', meSpec(server, settings));
