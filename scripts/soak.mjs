@@ -9,8 +9,10 @@ import { createServer } from 'node:net';
 
 const DURATION = Number(process.env.SOAK_DURATION ?? 300);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 8);
-const EMAIL = 'soak@example.com';
 const PASSWORD = 'soak password with some length';
+// One account per connection, as real traffic has: logins to one account are capped in flight
+// (the brute-force throttle counts an attempt before its password check).
+const EMAILS = Array.from({ length: CONNECTIONS }, (_, n) => `soak${n}@example.com`);
 const children = [];
 
 function freePort() {
@@ -72,42 +74,87 @@ const app = await start(
     HOST: '127.0.0.1',
     SESSION_SECRET: 'soak-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    DEMO_USERS: `${EMAIL}:${PASSWORD}`,
+    DEMO_USERS: EMAILS.map((email) => `${email}:${PASSWORD}`).join(','),
   },
   /Open http/,
 );
 const url = `http://127.0.0.1:${appPort}`;
 
-// One connection's cycle: log in, read /auth/me three times with the new cookie, log out.
+// The pre-session CSRF pair (GET /auth/csrf): its XSRF-TOKEN cookie and the same token as the
+// X-XSRF-TOKEN header, which every login must carry. The token is stateless, so one pair serves
+// every connection's logins.
+const csrfResponse = await fetch(`${url}/auth/csrf`, { headers: { accept: 'application/json' } });
+if (csrfResponse.status !== 200) throw new Error(`GET /auth/csrf answered ${csrfResponse.status}`);
+const { token: anonymousToken } = await csrfResponse.json();
+const anonymousCookie = csrfResponse.headers
+  .getSetCookie()
+  .map((header) => header.split(';')[0])
+  .find((pair) => pair.startsWith('XSRF-TOKEN='));
+
+/** The `name=value` pairs of a response's Set-Cookie headers (autocannon keeps the case). */
+function setCookies(headers) {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'set-cookie');
+  const list = key ? headers[key] : [];
+  return (Array.isArray(list) ? list : [list]).map((header) => header.split(';')[0]);
+}
+
+// Non-2xx answers per request of the cycle, so a failing soak says which step broke and how.
+const failures = {};
+function tally(step) {
+  return (status) => {
+    if (status >= 200 && status < 300) return;
+    const key = `${step} -> ${status}`;
+    failures[key] = (failures[key] ?? 0) + 1;
+  };
+}
+
+let nextAccount = 0;
+
+const withSession = (req, context) => ({
+  ...req,
+  headers: { ...req.headers, cookie: context.cookie },
+});
+
+// One connection's cycle: log in, read /auth/me three times with the new cookie, log out with
+// the session's CSRF token (login rotated it and sent it back as the XSRF-TOKEN cookie).
 const requests = [
   {
     method: 'POST',
     path: '/auth/login',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-xsrf-token': anonymousToken,
+      cookie: anonymousCookie,
+    },
+    setupRequest: (req, context) => {
+      context.email ??= EMAILS[nextAccount++ % EMAILS.length];
+      return { ...req, body: JSON.stringify({ email: context.email, password: PASSWORD }) };
+    },
     onResponse: (status, _body, context, headers) => {
-      // autocannon keeps the server's header-name case.
-      const key = Object.keys(headers).find((k) => k.toLowerCase() === 'set-cookie');
-      const list = key ? headers[key] : undefined;
-      const setCookie = Array.isArray(list) ? list[0] : list;
-      context.cookie = setCookie ? setCookie.split(';')[0] : '';
+      tally('POST /auth/login')(status);
+      const cookies = setCookies(headers);
+      context.cookie = cookies.find((pair) => pair.startsWith('sid=')) ?? '';
+      const csrf = cookies.find((pair) => pair.startsWith('XSRF-TOKEN='));
+      context.csrf = csrf ? decodeURIComponent(csrf.slice('XSRF-TOKEN='.length)) : '';
     },
   },
   ...Array.from({ length: 3 }, () => ({
     method: 'GET',
     path: '/auth/me',
-    setupRequest: (req, context) => ({
-      ...req,
-      headers: { ...req.headers, cookie: context.cookie },
-    }),
+    headers: { accept: 'application/json' },
+    setupRequest: withSession,
+    onResponse: tally('GET /auth/me'),
   })),
   {
     method: 'POST',
     path: '/auth/logout',
+    headers: { accept: 'application/json' },
     setupRequest: (req, context) => ({
       ...req,
-      headers: { ...req.headers, cookie: context.cookie },
+      headers: { ...req.headers, cookie: context.cookie, 'x-xsrf-token': context.csrf },
     }),
+    onResponse: tally('POST /auth/logout'),
   },
 ];
 
@@ -120,8 +167,13 @@ const run = (duration) =>
 
 console.log(`soak: warming up 10 s, then ${DURATION} s with ${CONNECTIONS} connections`);
 await run(10);
+for (const key of Object.keys(failures)) delete failures[key];
 const rssBefore = rssMiB(app.pid);
+// RSS every 10 s, so a leak shows as a trend rather than one noisy difference.
+const rssSamples = [];
+const sampler = setInterval(() => rssSamples.push(Number(rssMiB(app.pid).toFixed(1))), 10_000);
 const result = await run(DURATION);
+clearInterval(sampler);
 const rssAfter = rssMiB(app.pid);
 
 const errors = result.errors + result.timeouts + result.non2xx;
@@ -132,12 +184,18 @@ const report = {
   connections: CONNECTIONS,
   requests: result.requests.total,
   reqPerSec: result.requests.average,
-  errors: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+  errors: {
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    byRequest: failures,
+  },
   latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
   rssMiB: {
     before: Number(rssBefore.toFixed(1)),
     after: Number(rssAfter.toFixed(1)),
     growthPercent: Number((growth * 100).toFixed(1)),
+    every10s: rssSamples,
   },
 };
 console.log(JSON.stringify(report, null, 2));
