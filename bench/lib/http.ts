@@ -24,7 +24,11 @@ export async function anonymousCsrfHeaders(baseUrl: string): Promise<Record<stri
   return { 'x-xsrf-token': token, ...(cookie ? { cookie } : {}) };
 }
 
-/** Logs in and returns the session cookie as a `name=value` pair for a Cookie header. */
+/**
+ * Logs in and returns a Cookie header with every cookie the login set: the session cookie and,
+ * on the demo, the XSRF-TOKEN cookie. A browser sends both on every request; a client sending
+ * only the session cookie would make the server re-issue the CSRF cookie on every answer.
+ */
 export async function loginForCookie(url: string, credentials: Credentials): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
@@ -44,12 +48,16 @@ export async function loginForCookie(url: string, credentials: Credentials): Pro
         `${cookies.map((pair) => pair.split('=')[0]).join(', ') || 'none'}); set BENCH_COOKIE_NAME`,
     );
   }
-  return session;
+  return cookies.join('; ');
 }
 
-/** The session id inside a signed express-session cookie value (`s:<sid>.<signature>`). */
-export function sessionIdFromCookie(cookiePair: string): string {
-  const value = decodeURIComponent(cookiePair.slice(cookiePair.indexOf('=') + 1));
+/** The session id inside the signed express-session cookie (`s:<sid>.<signature>`). */
+export function sessionIdFromCookie(cookieHeader: string): string {
+  const pair = cookieHeader
+    .split('; ')
+    .find((candidate) => candidate.startsWith(`${SESSION_COOKIE_NAME}=`));
+  if (!pair) throw new Error(`bench: no "${SESSION_COOKIE_NAME}" cookie in ${cookieHeader}`);
+  const value = decodeURIComponent(pair.slice(pair.indexOf('=') + 1));
   if (!value.startsWith('s:')) throw new Error('bench: session cookie is not a signed cookie');
   return value.slice(2, value.lastIndexOf('.'));
 }

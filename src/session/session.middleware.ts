@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common'
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
+import { sessionCookieOptions } from './session-cookie.js';
 import type { ResolvedSessionOptions } from './session-options.resolver.js';
 import { trackFreshSessions } from './stores/fresh-sessions.js';
 import type { SessionStoreAdapter } from './stores/session-store.interface.js';
@@ -26,15 +27,7 @@ export class SessionMiddleware implements NestMiddleware {
       // 'keep': when a load fails we unset req.session; 'destroy' would then DEL a session that
       // is still valid as soon as the store answers again.
       unset: 'keep',
-      cookie: {
-        httpOnly: true,
-        path: '/',
-        secure: options.cookieSecure,
-        sameSite: options.cookieSameSite,
-        domain: options.cookieDomain,
-        // The browser keeps the cookie until the absolute timeout; the store's TTL enforces idle.
-        maxAge: options.absoluteTimeoutSeconds * 1000,
-      },
+      cookie: sessionCookieOptions(options),
     });
     trackFreshSessions(adapter.store);
   }

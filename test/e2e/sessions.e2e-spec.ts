@@ -27,7 +27,7 @@ const OTHER_EMAIL = 'other@example.com';
 const OTHER_PASSWORD = 'another long passphrase';
 const USERS = `${DEMO_EMAIL}:${DEMO_PASSWORD},${OTHER_EMAIL}:${OTHER_PASSWORD}`;
 
-// Every store that keeps sessions: the index is a Redis set per user (also on a cluster), a query
+// Every store that keeps sessions: the index is a Redis sorted set per user (also on a cluster), a query
 // on the PostgreSQL session table, or a map in the embedded store.
 const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
 
@@ -165,20 +165,45 @@ describe.each(STORES)('session list and revoke on the %s store', (store) => {
     );
     expect((await listOf(kept)).map((s) => s.userAgent)).toEqual(['Kept/1']);
     if (redis) {
-      const members = await redis.client.sMembers(`${prefix}user:{user-1}`);
+      const members = await redis.client.zRange(`${prefix}user:{user-1}`, 0, -1);
       expect(members).toEqual([sessionIdOf(kept)]);
     }
   });
 
   if (store === 'redis')
-    it('keeps one hash-tagged Redis set per user whose TTL covers the absolute timeout', async () => {
+    it('keeps one hash-tagged sorted set per user, scored and kept alive for the absolute timeout', async () => {
       await signEveryoneOut();
+      const before = Date.now();
       const cookie = await loginCookie(server());
       const key = `${prefix}user:{user-1}`;
-      expect(await redis!.client.sMembers(key)).toEqual([sessionIdOf(cookie)]);
+      const entries = await redis!.client.zRangeWithScores(key, 0, -1);
+      expect(entries.map((entry) => entry.value)).toEqual([sessionIdOf(cookie)]);
+      // Scored with the moment the session must be over: sign-in + SESSION_ABSOLUTE_TIMEOUT.
+      expect(entries[0].score).toBeGreaterThanOrEqual(before + 43_200_000);
+      expect(entries[0].score).toBeLessThanOrEqual(Date.now() + 43_200_000);
       const ttl = await redis!.client.ttl(key);
       expect(ttl).toBeGreaterThan(43_000);
       expect(ttl).toBeLessThanOrEqual(43_200);
+    });
+
+  if (store === 'redis')
+    it('stores the session without the cookie settings, which come from the configuration', async () => {
+      const cookie = await loginCookie(server());
+      const raw = await redis!.client.get(`${prefix}${sessionIdOf(cookie)}`);
+      const stored = JSON.parse(raw!) as Record<string, unknown>;
+      expect(typeof stored.cookie).toBe('number');
+      expect(raw).not.toMatch(/httpOnly|sameSite|originalMaxAge/);
+      // Loaded back through the compact format, the session still works.
+      expectStatus(await getAs(server(), cookie, '/auth/me'), 200, 'GET /auth/me');
+    });
+
+  if (store === 'redis')
+    it('drops index entries past their absolute deadline on the next sign-in, unlisted', async () => {
+      await signEveryoneOut();
+      const key = `${prefix}user:{user-1}`;
+      await redis!.client.zAdd(key, { score: Date.now() - 1, value: 'long-dead-session-id' });
+      const cookie = await loginCookie(server());
+      expect(await redis!.client.zRange(key, 0, -1)).toEqual([sessionIdOf(cookie)]);
     });
 
   it('lets an admin end every session of one user with SessionsService.revokeAllSessions', async () => {

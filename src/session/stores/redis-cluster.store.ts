@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createCluster, type RedisClusterType } from 'redis';
 import { BackgroundRetry, reconnectDelay } from './background-retry.js';
-import { logOutages, RedisSessionStore } from './redis.store.js';
+import { logOutages, RedisSessionStore, type RedisSessionSettings } from './redis.store.js';
 import { redisSessionExtras } from './redis-session.extras.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { withTimeout } from './store-timeout.js';
@@ -27,10 +27,9 @@ export interface RedisClusterConnectionOptions {
  */
 export async function createRedisClusterStoreAdapter(
   connection: RedisClusterConnectionOptions,
-  prefix: string,
-  ttlSeconds: number,
-  indexTtlSeconds: number,
+  settings: RedisSessionSettings,
 ): Promise<SessionStoreAdapter> {
+  const { prefix, ttlSeconds, indexTtlSeconds, serializer } = settings;
   const logger = new Logger('SessionModule');
   const cluster = createCluster({
     rootNodes: connection.nodes.map((node) => ({ url: `redis://${node}` })),
@@ -56,6 +55,7 @@ export async function createRedisClusterStoreAdapter(
     prefix,
     ttlSeconds,
     timeoutMs: connection.commandTimeoutMs,
+    serializer,
   });
   return {
     kind: 'redis-cluster',

@@ -3,6 +3,7 @@ import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import { reconnectDelay } from './background-retry.js';
+import type { SessionSerializer } from './compact-session.serializer.js';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
 import { redisSessionExtras } from './redis-session.extras.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
@@ -18,6 +19,8 @@ export interface RedisSessionStoreOptions {
   ttlSeconds: number;
   /** Bound on every store call (see store-timeout.ts). */
   timeoutMs: number;
+  /** How sessions are written; connect-redis's JSON when unset. */
+  serializer?: SessionSerializer;
 }
 
 /**
@@ -30,7 +33,12 @@ export class RedisSessionStore extends RedisStore {
   private readonly timeoutMs: number;
 
   constructor(options: RedisSessionStoreOptions) {
-    super({ client: options.client, prefix: options.prefix, ttl: () => options.ttlSeconds });
+    super({
+      client: options.client,
+      prefix: options.prefix,
+      ttl: () => options.ttlSeconds,
+      serializer: options.serializer,
+    });
     this.ttlSeconds = options.ttlSeconds;
     this.timeoutMs = options.timeoutMs;
   }
@@ -69,12 +77,21 @@ export interface RedisConnectionOptions {
   connectTimeoutMs: number;
 }
 
+/** How sessions are kept in Redis, single server or cluster alike. */
+export interface RedisSessionSettings {
+  prefix: string;
+  /** The session key's TTL: the idle timeout. */
+  ttlSeconds: number;
+  /** The per-user index entries' life: the absolute timeout. */
+  indexTtlSeconds: number;
+  serializer: SessionSerializer;
+}
+
 export async function createRedisStoreAdapter(
   connection: RedisConnectionOptions,
-  prefix: string,
-  ttlSeconds: number,
-  indexTtlSeconds: number,
+  settings: RedisSessionSettings,
 ): Promise<SessionStoreAdapter> {
+  const { prefix, ttlSeconds, indexTtlSeconds, serializer } = settings;
   const logger = new Logger('SessionModule');
   const client = createClient({
     url: connection.url,
@@ -107,6 +124,7 @@ export async function createRedisStoreAdapter(
     prefix,
     ttlSeconds,
     timeoutMs: connection.commandTimeoutMs,
+    serializer,
   });
   return {
     kind: 'redis',

@@ -2,7 +2,9 @@ import type { ResolvedSessionOptions } from '../session-options.resolver.js';
 import { createMemoryStoreAdapter } from './memory.store.js';
 import { createPostgresStoreAdapter } from './postgres.store.js';
 import { createRedisClusterStoreAdapter } from './redis-cluster.store.js';
-import { createRedisStoreAdapter } from './redis.store.js';
+import { createRedisStoreAdapter, type RedisSessionSettings } from './redis.store.js';
+import { compactSessionSerializer } from './compact-session.serializer.js';
+import { sessionCookieOptions } from '../session-cookie.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { throttleTouch } from './touch-throttle.js';
 
@@ -25,16 +27,12 @@ async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionSto
       if (options.redisClusterNodes.length > 0) {
         return createRedisClusterStoreAdapter(
           { nodes: options.redisClusterNodes, ...timeouts },
-          options.keyPrefix,
-          options.idleTimeoutSeconds,
-          options.absoluteTimeoutSeconds,
+          redisSettings(options),
         );
       }
       return createRedisStoreAdapter(
         { url: options.redisUrl!, ...timeouts },
-        options.keyPrefix,
-        options.idleTimeoutSeconds,
-        options.absoluteTimeoutSeconds,
+        redisSettings(options),
       );
     case 'postgres':
       return createPostgresStoreAdapter(
@@ -48,4 +46,13 @@ async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionSto
     case 'memory':
       return createMemoryStoreAdapter(options.memoryStoreMax, options.idleTimeoutSeconds);
   }
+}
+
+function redisSettings(options: ResolvedSessionOptions): RedisSessionSettings {
+  return {
+    prefix: options.keyPrefix,
+    ttlSeconds: options.idleTimeoutSeconds,
+    indexTtlSeconds: options.absoluteTimeoutSeconds,
+    serializer: compactSessionSerializer(sessionCookieOptions(options)),
+  };
 }
