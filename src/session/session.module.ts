@@ -29,6 +29,7 @@ import { SESSION_INDEX, SESSION_OPTIONS, SESSION_STORE } from './session.constan
 import { SessionGuard } from './session.guard.js';
 import { SessionLifecycleMiddleware } from './session-lifecycle.middleware.js';
 import { SessionMiddleware } from './session.middleware.js';
+import { SessionPipelineMiddleware } from './session-pipeline.middleware.js';
 import { SessionsService } from './sessions.service.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
@@ -81,6 +82,7 @@ const controllers = [AuthController, SessionsController, PasswordController];
     CsrfMiddleware,
     CsrfService,
     SessionLifecycleMiddleware,
+    SessionPipelineMiddleware,
     NoStoreMiddleware,
     SessionGuard,
     PasswordHasher,
@@ -130,19 +132,7 @@ export class SessionModule
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // In this order: CORS first, so even refusals are readable by allowed origins; CSRF right
-    // after the session it binds its token to, and before the timeouts, so a request from a
-    // timed-out session is told 401 session_expired rather than 403 for its now-stale token.
-    // Each does nothing when its option is off.
-    consumer
-      .apply(
-        CorsMiddleware,
-        SecurityHeadersMiddleware,
-        SessionMiddleware,
-        CsrfMiddleware,
-        SessionLifecycleMiddleware,
-      )
-      .forRoutes('{*path}');
+    consumer.apply(SessionPipelineMiddleware).forRoutes('{*path}');
     consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
   }
 
