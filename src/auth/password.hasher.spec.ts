@@ -1,9 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { ARGON2D, ARGON2I, ARGON2ID, argon2Hash } from './argon2.js';
 import { resolveSessionOptions } from '../session/session-options.resolver.js';
 import { PasswordHasher } from './password.hasher.js';
 
 const hasher = new PasswordHasher(resolveSessionOptions({ secrets: ['s'] }));
+afterAll(() => hasher.onApplicationShutdown());
 
 describe('PasswordHasher', () => {
   it('hashes with argon2id and OWASP parameters (m=19456, t=2, p=1)', async () => {
@@ -32,7 +33,23 @@ describe('PasswordHasher', () => {
     const custom = new PasswordHasher(
       resolveSessionOptions({ secrets: ['s'], passwordHash: { memoryCost: 8192, timeCost: 3 } }),
     );
-    expect(await custom.hash('pw')).toMatch(/m=8192,t=3,p=1/);
+    try {
+      expect(await custom.hash('pw')).toMatch(/m=8192,t=3,p=1/);
+    } finally {
+      await custom.onApplicationShutdown();
+    }
+  });
+
+  it('keeps the event loop free while verifying (the work runs on worker threads)', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await Promise.all(
+      Array.from({ length: 4 }, () => hasher.verify(hash, 'correct horse battery staple')),
+    );
+    clearInterval(timer);
+    // Four verifies take tens of milliseconds; a blocked loop would not have ticked in between.
+    expect(ticks).toBeGreaterThan(5);
   });
 
   it('spends a verify on unknown users without throwing', async () => {

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ARGON2ID, argon2Hash, argon2Verify } from './argon2.js';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ARGON2ID } from './argon2.js';
+import { Argon2Pool } from './argon2.pool.js';
 import { SESSION_OPTIONS } from '../session/session.constants.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 
@@ -10,25 +11,28 @@ const ARGON2_VERSION = 19;
 
 /**
  * argon2id with OWASP's parameters by default (m=19456 KiB, t=2, p=1; ASVS 5.0 V11.4.2).
- * The work runs on libuv's thread pool, so the event loop keeps serving other requests.
+ * The work runs on worker threads, one per core (see argon2.pool.ts), so the event loop keeps
+ * serving other requests during a login storm.
  */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnApplicationShutdown {
   private dummyHash?: Promise<string>;
+  private readonly pool = new Argon2Pool();
 
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
   hash(password: string): Promise<string> {
-    return argon2Hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
+    return this.pool.hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
   }
 
   /** False for a wrong password and for a hash that is not a valid argon2 string. */
-  async verify(hash: string, password: string): Promise<boolean> {
-    try {
-      return await argon2Verify(hash, password);
-    } catch {
-      return false;
-    }
+  verify(hash: string, password: string): Promise<boolean> {
+    return this.pool.verify(hash, password);
+  }
+
+  /** Stops the worker threads, so the process can exit. */
+  onApplicationShutdown(): Promise<void> {
+    return this.pool.close();
   }
 
   /**

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { AUTH_AUDIT_EVENTS } from '../auth/audit.constants.js';
 import { AuditService } from '../auth/audit.service.js';
 import { requestClient } from './request-client.js';
@@ -23,8 +22,6 @@ import { type SessionSummary, summarize } from './session-summary.js';
 import type { SessionIndex } from './stores/session-index.interface.js';
 import type { SessionStoreAdapter } from './stores/session-store.interface.js';
 import { destroyInStore, loadFromStore } from './stores/store-calls.js';
-
-const randomBytesAsync = promisify(randomBytes);
 
 export interface RevokeOptions {
   /** A session id to keep (the caller's own, for "sign out everywhere else"). */
@@ -55,7 +52,9 @@ export class SessionsService {
   async start(req: Request, res: Response, profile: SessionProfile): Promise<void> {
     await regenerateSession(req, res);
     const now = Date.now();
-    const publicId = (await randomBytesAsync(16)).toString('base64url');
+    // Synchronous: 16 bytes take microseconds, and the async form would queue on libuv's thread
+    // pool behind the argon2 verifies of the logins in flight.
+    const publicId = randomBytes(16).toString('base64url');
     Object.assign(req.session, { profile, createdAt: now, lastSeenAt: now, publicId });
     Object.assign(req.session, requestClient(req));
     // Indexed before it is saved: a stray index entry is cleaned up on the next listing, while
