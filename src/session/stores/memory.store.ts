@@ -37,7 +37,10 @@ export class MemorySessionStore extends Store {
 
   override get(sid: string, cb: Callback<SessionData | null>): void {
     const raw = this.cache.get(sid);
-    cb(undefined, raw === undefined ? null : (JSON.parse(raw) as SessionData));
+    // Answered on a later turn of the event loop, as a networked store answers. Called back
+    // synchronously, express-session runs the whole request inside its own middleware call, and
+    // guarded GET /auth/me measured ~30% fewer requests per second (npm run bench).
+    setImmediate(cb, undefined, raw === undefined ? null : (JSON.parse(raw) as SessionData));
   }
 
   override set(sid: string, session: SessionData, cb?: Callback): void {
