@@ -37,39 +37,42 @@ function load(data: SessionData): SessionData {
 describe('compactSessionSerializer', () => {
   const serializer = compactSessionSerializer(settings);
   const fresh = stored();
-  const expires = new Date(fresh.cookie.expires!);
+  const cookieFields = (data: SessionData) => {
+    const { originalMaxAge, secure, sameSite, domain, httpOnly, path } = data.cookie;
+    return { originalMaxAge, secure, sameSite, domain, httpOnly, path };
+  };
 
-  it('stores the cookie as its expiry time only', () => {
+  it('stores the session without its cookie', () => {
     const raw = serializer.stringify(fresh);
-    expect(JSON.parse(raw)).toEqual({
-      cookie: expires.getTime(),
-      profile: { id: 'user-1' },
-      createdAt: 1,
-      lastSeenAt: 2,
-    });
-    expect(raw).not.toMatch(/httpOnly|sameSite|originalMaxAge|domain/);
+    expect(JSON.parse(raw)).toEqual({ profile: { id: 'user-1' }, createdAt: 1, lastSeenAt: 2 });
   });
 
-  it('loads into the same Cookie express-session would have made from its own format', () => {
+  it('loads into the Cookie express-session would have made from its own format', () => {
     const compact = load(serializer.parse(serializer.stringify(fresh)));
     const plain = load(fresh);
-    expect(compact.cookie).toEqual(plain.cookie);
-    expect(compact.cookie.expires).toEqual(expires);
-    expect(compact.cookie.originalMaxAge).toBe(43_200_000);
-    expect(compact.cookie.secure).toBe(true);
-    expect(compact.cookie.sameSite).toBe('strict');
-    expect(compact.cookie.domain).toBe('example.com');
+    expect(cookieFields(compact)).toEqual(cookieFields(plain));
+    expect(cookieFields(compact)).toEqual({
+      originalMaxAge: 43_200_000,
+      secure: true,
+      sameSite: 'strict',
+      domain: 'example.com',
+      httpOnly: true,
+      path: '/',
+    });
+    // What express-session does before it sends or saves: the expiry comes from the max age.
+    compact.cookie.maxAge = compact.cookie.originalMaxAge!;
+    expect(compact.cookie.expires!.getTime()).toBeGreaterThan(Date.now() + 43_100_000);
     expect(compact.profile).toEqual({ id: 'user-1' });
   });
 
   it('still loads sessions written in express-session’s own format', () => {
-    const legacy = fresh;
-    expect(serializer.parse(JSON.stringify(legacy))).toEqual(legacy);
+    expect(serializer.parse(JSON.stringify(fresh))).toEqual(fresh);
   });
 
-  it('keeps a session without an expiry (a browser-session cookie) without one', () => {
-    const data = { ...fresh, cookie: { ...fresh.cookie, expires: null } };
-    const loaded = load(serializer.parse(serializer.stringify(data as unknown as SessionData)));
+  it('rebuilds a browser-session cookie (no max age configured) without an expiry', () => {
+    const browserSession = compactSessionSerializer({ ...settings, maxAge: undefined });
+    const loaded = load(browserSession.parse(browserSession.stringify(fresh)));
     expect(loaded.cookie.expires).toBeFalsy();
+    expect(loaded.cookie.originalMaxAge).toBeNull();
   });
 });

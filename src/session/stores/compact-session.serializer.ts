@@ -7,30 +7,32 @@ export interface SessionSerializer {
 }
 
 /**
- * JSON, minus the cookie settings. express-session stores the whole cookie with every session
+ * JSON, without the cookie. express-session stores the whole cookie with every session
  * (`{"originalMaxAge":…,"expires":…,"secure":…,"httpOnly":…,"path":…,"sameSite":…}`, about 130
- * bytes), yet only `expires` differs between sessions: the rest is the module's configuration.
- * This keeps `"cookie":<expires in ms>` and puts the configured settings back on load, so a
- * changed setting also applies to sessions made before the change. Values written in
- * express-session's own format (an object) still load as they are.
+ * bytes), yet none of it needs storing here: the settings are the module's configuration, and
+ * `expires` is never read back, because express-session resets it from the configured max age
+ * (`session.touch()`) before it sends a cookie or saves, and the store's TTL is the idle timeout,
+ * not the cookie's. So the cookie is rebuilt from the configuration on load, and a changed setting
+ * also applies to sessions made before the change. Values written in express-session's own
+ * format (a cookie object) still load as they are.
  */
 export function compactSessionSerializer(cookie: CookieOptions): SessionSerializer {
   const { maxAge, ...settings } = cookie;
   return {
     stringify(session) {
-      const expires = session.cookie?.expires;
-      return JSON.stringify({ ...session, cookie: expires ? new Date(expires).getTime() : null });
+      // JSON.stringify leaves out properties whose value is undefined.
+      return JSON.stringify({ ...session, cookie: undefined });
     },
     parse(raw) {
-      const data = JSON.parse(raw) as Omit<SessionData, 'cookie'> & { cookie: unknown };
-      if (typeof data.cookie !== 'number' && data.cookie !== null) return data as SessionData;
+      const data = JSON.parse(raw) as Partial<SessionData>;
+      if (typeof data.cookie === 'object' && data.cookie !== null) return data as SessionData;
       return {
         ...data,
         // The shape express-session's Store#createSession turns back into a Cookie.
         cookie: {
           ...settings,
           originalMaxAge: maxAge ?? null,
-          expires: data.cookie === null ? null : new Date(data.cookie).toISOString(),
+          expires: maxAge === undefined ? null : new Date(Date.now() + maxAge).toISOString(),
         },
       } as unknown as SessionData;
     },

@@ -4,7 +4,8 @@ import { withTimeout } from './store-timeout.js';
 
 /**
  * One sorted set per user, `<prefix>user:{<userId>}`: each member is a session id, scored with
- * the time (ms) after which that session cannot be alive any more (sign-in + absolute timeout).
+ * the time after which that session cannot be alive any more (sign-in + absolute timeout), in
+ * whole seconds, which Redis keeps as a 4-byte integer where milliseconds would take 8.
  * - Every add first drops the members past that time, so the set never collects dead ids, even
  *   for a user who never lists their sessions.
  * - A sorted set this small is stored as a compact listpack on Redis 7.0, where a plain set of
@@ -28,11 +29,11 @@ export class RedisSessionIndex implements SessionIndex {
 
   async add(userId: string, sessionId: string): Promise<void> {
     const key = this.keyOf(userId);
-    const now = Date.now();
+    const now = nowSeconds();
     const add = this.client
       .multi()
       .zRemRangeByScore(key, '-inf', now)
-      .zAdd(key, { score: now + this.ttlSeconds * 1000, value: sessionId })
+      .zAdd(key, { score: now + this.ttlSeconds, value: sessionId })
       // The newest entry lives longest, so the key lives exactly as long as it.
       .expire(key, this.ttlSeconds)
       .exec();
@@ -46,7 +47,11 @@ export class RedisSessionIndex implements SessionIndex {
 
   /** The ids whose time is not up; a caller still checks each in the store (idle timeout). */
   members(userId: string): Promise<string[]> {
-    const range = this.client.zRange(this.keyOf(userId), Date.now(), '+inf', { BY: 'SCORE' });
+    const range = this.client.zRange(this.keyOf(userId), nowSeconds(), '+inf', { BY: 'SCORE' });
     return withTimeout(range, this.timeoutMs);
   }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
