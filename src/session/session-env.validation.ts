@@ -40,6 +40,14 @@ export class SessionEnvironment {
   })
   REDIS_CLUSTER_NODES?: string;
 
+  @IsOptional()
+  @IsString()
+  REDIS_CLUSTER_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_CLUSTER_PASSWORD?: string;
+
   // Read only for SESSION_STORE=postgres: with another store it may be the app's own MySQL URL.
   @ValidateIf((env: SessionEnvironment) => env.SESSION_STORE === 'postgres')
   @IsOptional()

@@ -53,6 +53,10 @@ export interface SessionModuleOptions {
    * Use instead of `redisUrl` when sessions outgrow one Redis. Default none.
    */
   redisClusterNodes?: string[];
+  /** ACL user for every Redis Cluster node (Redis 6+); needs `redisClusterPassword`. Default none. */
+  redisClusterUsername?: string;
+  /** Password (AUTH) for every Redis Cluster node: `requirepass`, or the ACL user's. Default none. */
+  redisClusterPassword?: string;
   /** PostgreSQL connection string, e.g. `postgres://app:secret@db:5432/app`. Required for `postgres`. */
   databaseUrl?: string;
   /**

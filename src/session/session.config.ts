@@ -23,6 +23,8 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     store: e.SESSION_STORE as SessionStoreKind | undefined,
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','),
+    redisClusterUsername: e.REDIS_CLUSTER_USERNAME,
+    redisClusterPassword: e.REDIS_CLUSTER_PASSWORD,
     databaseUrl: e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined,
     keyPrefix: e.SESSION_KEY_PREFIX,
     storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,

@@ -102,3 +102,55 @@ describe('an app started before its Redis Cluster', () => {
     }
   });
 });
+
+describe('a Redis Cluster that requires a password (REDIS_CLUSTER_PASSWORD)', () => {
+  const password = 'cluster-password-for-e2e';
+  let cluster: RedisCluster;
+  let running: RunningApp | undefined;
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(3, undefined, password);
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await cluster?.stop();
+  });
+
+  it('signs in and reads sessions on every master, the password sent to every node', async () => {
+    running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      REDIS_CLUSTER_PASSWORD: password,
+      SESSION_KEY_PREFIX: 'e2e-cluster-auth:',
+    });
+    expect((await request(running.server).get('/health')).status).toBe(200);
+    // Sessions land on every master, so every node client must have authenticated.
+    const cookies = [];
+    for (let i = 0; i < 6; i++) cookies.push(await loginCookie(running.server));
+    const perMaster = await cluster.keysPerMaster('e2e-cluster-auth:*');
+    expect([...perMaster.values()].filter((count) => count > 0).length).toBeGreaterThan(1);
+    for (const cookie of cookies) {
+      const me = await request(running.server).get('/auth/me').set('Cookie', cookie);
+      expect(me.status).toBe(200);
+    }
+    await running.close();
+    running = undefined;
+  });
+
+  it('without the password, boots and answers 503 rather than crashing or letting anyone in', async () => {
+    running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      SESSION_STORE_TIMEOUT_MS: '300',
+    });
+    expect((await request(running.server).get('/health')).status).toBe(503);
+    const login = await request(running.server)
+      .post('/auth/login')
+      .set(await csrfHeaders(running.server))
+      .send(DEMO_LOGIN);
+    expect(login.status).toBe(503);
+    await running.close();
+    running = undefined;
+  });
+});

@@ -16,6 +16,8 @@ export class RedisCluster {
     private readonly processes: ChildProcess[],
     readonly ports: number[],
     private readonly dir: string,
+    /** Every node's `requirepass` (and `masterauth`), when the cluster has one. */
+    readonly password?: string,
   ) {}
 
   /** `REDIS_CLUSTER_NODES` for the app: every master as host:port. */
@@ -23,8 +25,11 @@ export class RedisCluster {
     return this.ports.map((port) => `127.0.0.1:${port}`).join(',');
   }
 
-  /** `ports`: where the masters listen (default: free ports), e.g. ones an app already uses. */
-  static async start(masters = 3, ports?: number[]): Promise<RedisCluster> {
+  /**
+   * `ports`: where the masters listen (default: free ports), e.g. ones an app already uses.
+   * `password`: makes every node require it.
+   */
+  static async start(masters = 3, ports?: number[], password?: string): Promise<RedisCluster> {
     assertRedisInstalled();
     const dir = await mkdtemp(join(tmpdir(), 'nsa-redis-cluster-'));
     ports ??= await distinctFreePorts(masters, []);
@@ -40,12 +45,13 @@ export class RedisCluster {
             ...['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1'],
             ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
             ...['--dir', dir, '--save', '', '--appendonly', 'no', '--cluster-node-timeout', '2000'],
+            ...(password ? ['--requirepass', password, '--masterauth', password] : []),
           ],
           { stdio: 'ignore' },
         ),
       );
     }
-    const cluster = new RedisCluster(processes, ports, dir);
+    const cluster = new RedisCluster(processes, ports, dir, password);
     try {
       await waitFor(() => cluster.allAnswer(), 'the cluster nodes did not start');
       const addresses = ports.map((port) => `127.0.0.1:${port}`);
@@ -56,6 +62,7 @@ export class RedisCluster {
         '--cluster-replicas',
         '0',
         '--cluster-yes',
+        ...(password ? ['-a', password, '--no-auth-warning'] : []),
       ]);
       await waitFor(() => cluster.isOk(), 'the cluster did not reach cluster_state:ok');
     } catch (err) {
@@ -69,6 +76,7 @@ export class RedisCluster {
   async client(): Promise<RedisClusterType> {
     const client = createCluster({
       rootNodes: this.ports.map((port) => ({ url: `redis://127.0.0.1:${port}` })),
+      defaults: { password: this.password },
     }) as RedisClusterType;
     client.on('error', () => undefined);
     await client.connect();
@@ -116,6 +124,7 @@ export class RedisCluster {
   private async withNode<T>(port: number, fn: (node: RedisClientType) => Promise<T>): Promise<T> {
     const node = createClient({
       url: `redis://127.0.0.1:${port}`,
+      password: this.password,
       socket: { reconnectStrategy: false },
     }) as RedisClientType;
     node.on('error', () => undefined);

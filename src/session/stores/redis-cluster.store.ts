@@ -11,6 +11,9 @@ const CLUSTER_SLOTS = 16384;
 export interface RedisClusterConnectionOptions {
   /** `host:port` of some cluster nodes; node-redis discovers the others and the slot map. */
   nodes: string[];
+  /** Sent by every node client: the cluster discovers nodes without their credentials. */
+  username?: string;
+  password?: string;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
 }
@@ -35,6 +38,8 @@ export async function createRedisClusterStoreAdapter(
     rootNodes: connection.nodes.map((node) => ({ url: `redis://${node}` })),
     // The same fail-fast settings as the single client, for every node client the cluster opens.
     defaults: {
+      username: connection.username,
+      password: connection.password,
       disableOfflineQueue: true,
       socket: { connectTimeout: connection.connectTimeoutMs, reconnectStrategy: reconnectDelay },
     },

@@ -26,7 +26,7 @@ async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionSto
     case 'redis':
       if (options.redisClusterNodes.length > 0) {
         return createRedisClusterStoreAdapter(
-          { nodes: options.redisClusterNodes, ...timeouts },
+          { nodes: options.redisClusterNodes, ...options.redisClusterAuth, ...timeouts },
           redisSettings(options),
         );
       }

@@ -16,6 +16,21 @@ describe('resolveStoreOptions', () => {
     expect(resolve({ store: 'postgres', databaseUrl: 'postgres://db/app' }).store).toBe('postgres');
   });
 
+  it('reads cluster credentials from the environment, and refuses a user without a password', () => {
+    const env = {
+      REDIS_CLUSTER_NODES: 'r1:6379',
+      REDIS_CLUSTER_USERNAME: 'sessions',
+      REDIS_CLUSTER_PASSWORD: 'p4ss',
+    };
+    expect(resolveStoreOptions(sessionOptionsFromEnv(env), false).redisClusterAuth).toEqual({
+      username: 'sessions',
+      password: 'p4ss',
+    });
+    expect(() => resolve({ redisClusterNodes: ['r1:6379'], redisClusterUsername: 'u' })).toThrow(
+      /REDIS_CLUSTER_USERNAME needs REDIS_CLUSTER_PASSWORD/,
+    );
+  });
+
   it('trims cluster nodes and drops empty entries', () => {
     const nodes = resolve({ redisClusterNodes: [' 10.0.0.1:6379', '', '[::1]:7000 '] });
     expect(nodes.redisClusterNodes).toEqual(['10.0.0.1:6379', '[::1]:7000']);

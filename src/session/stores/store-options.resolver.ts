@@ -7,6 +7,8 @@ export interface ResolvedStoreOptions {
   redisUrl?: string;
   /** Empty unless the `redis` store runs on a Redis Cluster. */
   redisClusterNodes: string[];
+  /** Credentials for every cluster node, when the cluster asks for them. */
+  redisClusterAuth: { username?: string; password?: string };
   databaseUrl?: string;
   pruneIntervalSeconds: number;
   keyPrefix: string;
@@ -35,6 +37,12 @@ export function resolveStoreOptions(
         '(or SESSION_STORE=postgres with DATABASE_URL).',
     );
   }
+  if (options.redisClusterUsername && !options.redisClusterPassword) {
+    throw new SessionSetupError(
+      'REDIS_CLUSTER_USERNAME needs REDIS_CLUSTER_PASSWORD: Redis authenticates an ACL user ' +
+        'with both',
+    );
+  }
   const pruneIntervalSeconds = options.pruneIntervalSeconds ?? 900;
   if (!Number.isInteger(pruneIntervalSeconds) || pruneIntervalSeconds <= 0) {
     throw new SessionSetupError(
@@ -45,6 +53,10 @@ export function resolveStoreOptions(
     store,
     redisUrl: options.redisUrl || undefined,
     redisClusterNodes,
+    redisClusterAuth: {
+      username: options.redisClusterUsername || undefined,
+      password: options.redisClusterPassword || undefined,
+    },
     databaseUrl: options.databaseUrl || undefined,
     pruneIntervalSeconds,
     keyPrefix,
