@@ -48,6 +48,10 @@ export class SessionEnvironment {
   @IsString()
   REDIS_CLUSTER_PASSWORD?: string;
 
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  REDIS_CLUSTER_TLS?: string;
+
   // Read only for SESSION_STORE=postgres: with another store it may be the app's own MySQL URL.
   @ValidateIf((env: SessionEnvironment) => env.SESSION_STORE === 'postgres')
   @IsOptional()

@@ -57,6 +57,11 @@ export interface SessionModuleOptions {
   redisClusterUsername?: string;
   /** Password (AUTH) for every Redis Cluster node: `requirepass`, or the ACL user's. Default none. */
   redisClusterPassword?: string;
+  /**
+   * Talk to every Redis Cluster node over TLS. The nodes' certificates must chain to a CA Node
+   * trusts: a public one, or your own through `NODE_EXTRA_CA_CERTS=/path/ca.pem`. Default false.
+   */
+  redisClusterTls?: boolean;
   /** PostgreSQL connection string, e.g. `postgres://app:secret@db:5432/app`. Required for `postgres`. */
   databaseUrl?: string;
   /**

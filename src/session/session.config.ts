@@ -25,6 +25,7 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','),
     redisClusterUsername: e.REDIS_CLUSTER_USERNAME,
     redisClusterPassword: e.REDIS_CLUSTER_PASSWORD,
+    redisClusterTls: parseBoolean(e.REDIS_CLUSTER_TLS),
     databaseUrl: e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined,
     keyPrefix: e.SESSION_KEY_PREFIX,
     storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,

@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
 import type { RedisClusterType } from 'redis';
 import request from 'supertest';
 import {
+  DEMO_EMAIL,
   DEMO_LOGIN,
+  DEMO_PASSWORD,
   loginCookie,
   type RunningApp,
   sessionIdOf,
   startDemoApp,
+  TEST_SECRET,
 } from '../support/demo-app.js';
+import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/app-process.js';
 import { csrfHeaders } from '../support/csrf.js';
 import { freePort } from '../support/free-port.js';
 import { RedisCluster } from '../support/redis-cluster.js';
@@ -109,7 +114,7 @@ describe('a Redis Cluster that requires a password (REDIS_CLUSTER_PASSWORD)', ()
   let running: RunningApp | undefined;
 
   beforeAll(async () => {
-    cluster = await RedisCluster.start(3, undefined, password);
+    cluster = await RedisCluster.start(3, undefined, { password });
   });
 
   afterAll(async () => {
@@ -126,14 +131,7 @@ describe('a Redis Cluster that requires a password (REDIS_CLUSTER_PASSWORD)', ()
     });
     expect((await request(running.server).get('/health')).status).toBe(200);
     // Sessions land on every master, so every node client must have authenticated.
-    const cookies = [];
-    for (let i = 0; i < 6; i++) cookies.push(await loginCookie(running.server));
-    const perMaster = await cluster.keysPerMaster('e2e-cluster-auth:*');
-    expect([...perMaster.values()].filter((count) => count > 0).length).toBeGreaterThan(1);
-    for (const cookie of cookies) {
-      const me = await request(running.server).get('/auth/me').set('Cookie', cookie);
-      expect(me.status).toBe(200);
-    }
+    await expectSessionsOnSeveralMasters(running.server, cluster, 'e2e-cluster-auth:');
     await running.close();
     running = undefined;
   });
@@ -154,3 +152,75 @@ describe('a Redis Cluster that requires a password (REDIS_CLUSTER_PASSWORD)', ()
     running = undefined;
   });
 });
+
+describe('a Redis Cluster over TLS (REDIS_CLUSTER_TLS)', () => {
+  let cluster: RedisCluster;
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(3, undefined, {
+      password: 'tls-cluster-password',
+      tls: true,
+    });
+  }, SPAWN_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await stopAllApps();
+    await cluster?.stop();
+  });
+
+  // The built app as deployed, so that NODE_EXTRA_CA_CERTS is read at process start as in production.
+  const appEnv = (extra: Record<string, string>) => ({
+    NODE_ENV: 'development',
+    SESSION_SECRET: TEST_SECRET,
+    DEMO_USERS: `${DEMO_EMAIL}:${DEMO_PASSWORD}`,
+    HOST: '127.0.0.1',
+    SESSION_STORE: 'redis',
+    REDIS_CLUSTER_NODES: cluster.nodes,
+    REDIS_CLUSTER_PASSWORD: 'tls-cluster-password',
+    REDIS_CLUSTER_TLS: 'true',
+    SESSION_KEY_PREFIX: 'e2e-cluster-tls:',
+    ...extra,
+  });
+
+  it(
+    'signs in and reads sessions on every master when the nodes’ certificate is trusted',
+    async () => {
+      const app = await AppProcess.start(appEnv({ NODE_EXTRA_CA_CERTS: cluster.caFile! }));
+      expect(await statusOf(`${app.url}/health`)).toBe(200);
+      await expectSessionsOnSeveralMasters(app.url, cluster, 'e2e-cluster-tls:');
+      await app.stop();
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses nodes whose certificate it cannot verify: 503, never an unverified connection',
+    async () => {
+      const app = await AppProcess.start(appEnv({ SESSION_STORE_TIMEOUT_MS: '300' }));
+      expect(await statusOf(`${app.url}/health`)).toBe(503);
+      const login = await request(app.url)
+        .post('/auth/login')
+        .set(await csrfHeaders(app.url))
+        .send(DEMO_LOGIN);
+      expect(login.status).toBe(503);
+      await app.stop();
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+});
+
+/** Six sign-ins land on more than one master, and each session then reads back as signed in. */
+async function expectSessionsOnSeveralMasters(
+  server: Server | string,
+  cluster: RedisCluster,
+  prefix: string,
+): Promise<void> {
+  const cookies: string[] = [];
+  for (let i = 0; i < 6; i++) cookies.push(await loginCookie(server));
+  const perMaster = await cluster.keysPerMaster(`${prefix}*`);
+  expect([...perMaster.values()].filter((count) => count > 0).length).toBeGreaterThan(1);
+  for (const cookie of cookies) {
+    const me = await request(server).get('/auth/me').set('Cookie', cookie);
+    expect(me.status).toBe(200);
+  }
+}

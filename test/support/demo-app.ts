@@ -59,7 +59,7 @@ export interface SignedIn {
 
 /** Logs in with JSON (fetching a pre-session CSRF token first, as an SPA does). */
 export async function signIn(
-  server: Server,
+  server: Server | string,
   email = DEMO_EMAIL,
   password = DEMO_PASSWORD,
   cookieName = 'sid',
@@ -79,7 +79,7 @@ export async function signIn(
 
 /** Logs in with JSON and returns the session cookie pair (`sid=s%3A…`). */
 export async function loginCookie(
-  server: Server,
+  server: Server | string,
   email = DEMO_EMAIL,
   password = DEMO_PASSWORD,
   cookieName = 'sid',

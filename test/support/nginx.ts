@@ -147,7 +147,9 @@ export function renderNginxConfig(source: string, values: RenderValues): string 
 }
 
 /** An EC P-256 certificate for localhost and 127.0.0.1, valid for a day. */
-async function selfSignedCertificate(dir: string): Promise<{ certPath: string; keyPath: string }> {
+export async function selfSignedCertificate(
+  dir: string,
+): Promise<{ certPath: string; keyPath: string }> {
   assertInstalled('openssl', ['version'], 'openssl not found on PATH: apt-get install openssl');
   const certPath = join(dir, 'cert.pem');
   const keyPath = join(dir, 'key.pem');

@@ -1,11 +1,20 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { freePort } from './free-port.js';
+import { selfSignedCertificate } from './nginx.js';
 import { assertRedisInstalled, waitFor } from './redis-server.js';
+
+export interface RedisClusterOptions {
+  /** Every node requires it (`requirepass`, and `masterauth` between nodes). */
+  password?: string;
+  /** Nodes speak TLS only (clients and the cluster bus), with a throwaway openssl certificate. */
+  tls?: boolean;
+}
 
 /**
  * A private Redis Cluster of `masters` redis-server processes (no replicas) on free loopback
@@ -18,6 +27,8 @@ export class RedisCluster {
     private readonly dir: string,
     /** Every node's `requirepass` (and `masterauth`), when the cluster has one. */
     readonly password?: string,
+    /** The nodes' certificate (PEM file) when they speak TLS: clients must trust it. */
+    readonly caFile?: string,
   ) {}
 
   /** `REDIS_CLUSTER_NODES` for the app: every master as host:port. */
@@ -27,11 +38,22 @@ export class RedisCluster {
 
   /**
    * `ports`: where the masters listen (default: free ports), e.g. ones an app already uses.
-   * `password`: makes every node require it.
    */
-  static async start(masters = 3, ports?: number[], password?: string): Promise<RedisCluster> {
+  static async start(
+    masters = 3,
+    ports?: number[],
+    { password, tls = false }: RedisClusterOptions = {},
+  ): Promise<RedisCluster> {
     assertRedisInstalled();
     const dir = await mkdtemp(join(tmpdir(), 'nsa-redis-cluster-'));
+    const certificate = tls ? await selfSignedCertificate(dir) : undefined;
+    const tlsArgs = certificate
+      ? [
+          ...['--port', '0', '--tls-cert-file', certificate.certPath],
+          ...['--tls-key-file', certificate.keyPath, '--tls-ca-cert-file', certificate.certPath],
+          ...['--tls-auth-clients', 'no', '--tls-cluster', 'yes'],
+        ]
+      : [];
     ports ??= await distinctFreePorts(masters, []);
     // The cluster bus needs a second port; by default it is port + 10000, which may be taken.
     const busPorts = await distinctFreePorts(ports.length, ports);
@@ -42,7 +64,8 @@ export class RedisCluster {
         spawn(
           'redis-server',
           [
-            ...['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1'],
+            ...[tls ? '--tls-port' : '--port', String(port), '--bind', '127.0.0.1'],
+            ...['--cluster-port', String(busPort), ...tlsArgs],
             ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
             ...['--dir', dir, '--save', '', '--appendonly', 'no', '--cluster-node-timeout', '2000'],
             ...(password ? ['--requirepass', password, '--masterauth', password] : []),
@@ -51,7 +74,7 @@ export class RedisCluster {
         ),
       );
     }
-    const cluster = new RedisCluster(processes, ports, dir, password);
+    const cluster = new RedisCluster(processes, ports, dir, password, certificate?.certPath);
     try {
       await waitFor(() => cluster.allAnswer(), 'the cluster nodes did not start');
       const addresses = ports.map((port) => `127.0.0.1:${port}`);
@@ -63,6 +86,7 @@ export class RedisCluster {
         '0',
         '--cluster-yes',
         ...(password ? ['-a', password, '--no-auth-warning'] : []),
+        ...(certificate ? ['--tls', '--cacert', certificate.certPath] : []),
       ]);
       await waitFor(() => cluster.isOk(), 'the cluster did not reach cluster_state:ok');
     } catch (err) {
@@ -75,8 +99,8 @@ export class RedisCluster {
   /** A cluster client for assertions (the caller closes it). */
   async client(): Promise<RedisClusterType> {
     const client = createCluster({
-      rootNodes: this.ports.map((port) => ({ url: `redis://127.0.0.1:${port}` })),
-      defaults: { password: this.password },
+      rootNodes: this.ports.map((port) => ({ url: this.urlOf(port) })),
+      defaults: { password: this.password, socket: this.tlsSocket() },
     }) as RedisClusterType;
     client.on('error', () => undefined);
     await client.connect();
@@ -107,6 +131,14 @@ export class RedisCluster {
     await rm(this.dir, { recursive: true, force: true });
   }
 
+  private urlOf(port: number): string {
+    return `${this.caFile ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
+  }
+
+  private tlsSocket(): { tls: true; ca: Buffer } | undefined {
+    return this.caFile ? { tls: true, ca: readFileSync(this.caFile) } : undefined;
+  }
+
   private async allAnswer(): Promise<boolean> {
     const replies = await Promise.all(
       this.ports.map((port) => this.withNode(port, (node) => node.ping()).catch(() => 'down')),
@@ -123,9 +155,9 @@ export class RedisCluster {
 
   private async withNode<T>(port: number, fn: (node: RedisClientType) => Promise<T>): Promise<T> {
     const node = createClient({
-      url: `redis://127.0.0.1:${port}`,
+      url: this.urlOf(port),
       password: this.password,
-      socket: { reconnectStrategy: false },
+      socket: { reconnectStrategy: false, ...this.tlsSocket() },
     }) as RedisClientType;
     node.on('error', () => undefined);
     try {

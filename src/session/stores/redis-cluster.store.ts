@@ -14,6 +14,8 @@ export interface RedisClusterConnectionOptions {
   /** Sent by every node client: the cluster discovers nodes without their credentials. */
   username?: string;
   password?: string;
+  /** TLS to every node (`rediss://`); certificates are checked against Node's trusted CAs. */
+  tls?: boolean;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
 }
@@ -35,13 +37,19 @@ export async function createRedisClusterStoreAdapter(
   const { prefix, ttlSeconds, indexTtlSeconds, serializer } = settings;
   const logger = new Logger('SessionModule');
   const cluster = createCluster({
-    rootNodes: connection.nodes.map((node) => ({ url: `redis://${node}` })),
+    rootNodes: connection.nodes.map((node) => ({
+      url: `${connection.tls ? 'rediss' : 'redis'}://${node}`,
+    })),
     // The same fail-fast settings as the single client, for every node client the cluster opens.
     defaults: {
       username: connection.username,
       password: connection.password,
       disableOfflineQueue: true,
-      socket: { connectTimeout: connection.connectTimeoutMs, reconnectStrategy: reconnectDelay },
+      socket: {
+        connectTimeout: connection.connectTimeoutMs,
+        reconnectStrategy: reconnectDelay,
+        ...(connection.tls ? { tls: true as const } : {}),
+      },
     },
   }) as RedisClusterType;
   // Discovery failures come as 'error' (which would crash the process if unheard), node failures

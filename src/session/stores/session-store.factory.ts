@@ -26,7 +26,12 @@ async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionSto
     case 'redis':
       if (options.redisClusterNodes.length > 0) {
         return createRedisClusterStoreAdapter(
-          { nodes: options.redisClusterNodes, ...options.redisClusterAuth, ...timeouts },
+          {
+            nodes: options.redisClusterNodes,
+            ...options.redisClusterAuth,
+            tls: options.redisClusterTls,
+            ...timeouts,
+          },
           redisSettings(options),
         );
       }

@@ -21,11 +21,12 @@ describe('resolveStoreOptions', () => {
       REDIS_CLUSTER_NODES: 'r1:6379',
       REDIS_CLUSTER_USERNAME: 'sessions',
       REDIS_CLUSTER_PASSWORD: 'p4ss',
+      REDIS_CLUSTER_TLS: 'true',
     };
-    expect(resolveStoreOptions(sessionOptionsFromEnv(env), false).redisClusterAuth).toEqual({
-      username: 'sessions',
-      password: 'p4ss',
-    });
+    const resolved = resolveStoreOptions(sessionOptionsFromEnv(env), false);
+    expect(resolved.redisClusterAuth).toEqual({ username: 'sessions', password: 'p4ss' });
+    expect(resolved.redisClusterTls).toBe(true);
+    expect(resolve({ redisClusterNodes: ['r1:6379'] }).redisClusterTls).toBe(false);
     expect(() => resolve({ redisClusterNodes: ['r1:6379'], redisClusterUsername: 'u' })).toThrow(
       /REDIS_CLUSTER_USERNAME needs REDIS_CLUSTER_PASSWORD/,
     );

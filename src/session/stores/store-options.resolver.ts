@@ -9,6 +9,8 @@ export interface ResolvedStoreOptions {
   redisClusterNodes: string[];
   /** Credentials for every cluster node, when the cluster asks for them. */
   redisClusterAuth: { username?: string; password?: string };
+  /** Whether the cluster nodes are reached over TLS. */
+  redisClusterTls: boolean;
   databaseUrl?: string;
   pruneIntervalSeconds: number;
   keyPrefix: string;
@@ -57,6 +59,7 @@ export function resolveStoreOptions(
       username: options.redisClusterUsername || undefined,
       password: options.redisClusterPassword || undefined,
     },
+    redisClusterTls: options.redisClusterTls ?? false,
     databaseUrl: options.databaseUrl || undefined,
     pruneIntervalSeconds,
     keyPrefix,
