@@ -18,8 +18,7 @@ export class AccountHasher {
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
   /** 32 hex characters (128 bits) for an email already trimmed and lower-cased. */
-  hash(email: string): Promise<string> {
-    const mac = createHmac('sha256', this.options.secrets[0]).update(email).digest('hex');
-    return Promise.resolve(mac.slice(0, 32));
+  hash(email: string): string {
+    return createHmac('sha256', this.options.secrets[0]).update(email).digest('hex').slice(0, 32);
   }
 }

@@ -66,7 +66,7 @@ export class AuthService implements OnModuleInit {
     if (this.options.cookieSecure && !req.secure) throw new HttpsRequiredException();
 
     const normalized = normalizeEmail(email);
-    const account = await this.accounts.hash(normalized);
+    const account = this.accounts.hash(normalized);
     const user = await this.throttler.guard(req, res, account, async () => {
       try {
         return await this.verifyCredentials(normalized, password);

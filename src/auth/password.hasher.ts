@@ -17,22 +17,28 @@ const ARGON2_VERSION = 19;
 @Injectable()
 export class PasswordHasher implements OnApplicationShutdown {
   private dummyHash?: Promise<string>;
-  private readonly pool = new Argon2Pool();
+  // Started on first use: an app that never hashes (a worker importing the module) starts no
+  // threads.
+  private workers?: Argon2Pool;
 
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
   hash(password: string): Promise<string> {
-    return this.pool.hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
+    return this.pool().hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
   }
 
   /** False for a wrong password and for a hash that is not a valid argon2 string. */
   verify(hash: string, password: string): Promise<boolean> {
-    return this.pool.verify(hash, password);
+    return this.pool().verify(hash, password);
   }
 
   /** Stops the worker threads, so the process can exit. */
-  onApplicationShutdown(): Promise<void> {
-    return this.pool.close();
+  async onApplicationShutdown(): Promise<void> {
+    await this.workers?.close();
+  }
+
+  private pool(): Argon2Pool {
+    return (this.workers ??= new Argon2Pool());
   }
 
   /**

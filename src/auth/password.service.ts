@@ -49,7 +49,7 @@ export class PasswordService implements OnModuleInit {
 
     const profile = req.session.profile!;
     const sessionId = req.session.publicId;
-    const account = await this.accounts.hash(profile.email);
+    const account = this.accounts.hash(profile.email);
     const user = await this.throttler.guard(req, res, account, async () => {
       const found = await this.verifyCurrent(profile.id, profile.email, dto.currentPassword);
       if (!found) {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import onHeaders from 'on-headers';
 import { SESSION_OPTIONS } from '../session/session.constants.js';
-import { beforeHeaders } from './before-headers.js';
+import { sessionCookieOptions } from '../session/session-cookie.js';
 import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
 import {
   anonymousCsrfToken,
@@ -38,7 +39,8 @@ export class CsrfService {
    */
   trackSession(req: Request, res: Response): void {
     const before = signedInSessionId(req);
-    beforeHeaders(res, () => {
+    // Just before the headers go out, whoever sends them: the same hook express-session uses.
+    onHeaders(res, () => {
       if (this.issued.has(res)) return;
       const after = signedInSessionId(req);
       if (after !== before) this.rotate(req, res);
@@ -109,14 +111,10 @@ export class CsrfService {
       );
     }
     res.cookie(name, token, {
+      ...sessionCookieOptions(this.options),
       // Readable by the page on purpose: that is how the SPA gets it into the header. The token
       // is useless without the HttpOnly session cookie, which scripts never see.
       httpOnly: false,
-      path: '/',
-      secure: this.options.cookieSecure,
-      sameSite: this.options.cookieSameSite,
-      domain: this.options.cookieDomain,
-      maxAge: this.options.absoluteTimeoutSeconds * 1000,
     });
   }
 }

@@ -1,8 +1,21 @@
-import type { CookieOptions } from 'express-session';
+import type { SameSiteSetting } from './session-options.interface.js';
 import type { ResolvedSessionOptions } from './session-options.resolver.js';
 
-/** The session cookie's settings: the same for every session, so stores need not keep them. */
-export function sessionCookieOptions(options: ResolvedSessionOptions): CookieOptions {
+/** Cookie attributes in the shape both express-session and Express's `res.cookie` take. */
+export interface SessionCookieAttributes {
+  httpOnly: boolean;
+  path: string;
+  secure: boolean;
+  sameSite: SameSiteSetting;
+  domain?: string;
+  maxAge: number;
+}
+
+/**
+ * The session cookie's settings: the same for every session, so stores need not keep them. The
+ * CSRF cookie shares them but for HttpOnly, so both always travel together.
+ */
+export function sessionCookieOptions(options: ResolvedSessionOptions): SessionCookieAttributes {
   return {
     httpOnly: true,
     path: '/',
