@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSpaServer, type RunningSpaServer } from '../../src/demo/spa-server.js';
-import { listenDemoApp, type ListeningApp, selfSignedCertificate } from '../support/browser-app.js';
+import { listenDemoApp, type ListeningApp } from '../support/browser-app.js';
+import { selfSignedTls } from '../support/certificate.js';
 import { launchChromiumAllowingThirdPartyCookies } from '../support/chromium.js';
 import { DEMO_EMAIL } from '../support/demo-app.js';
 import { freePort } from '../support/free-port.js';
@@ -24,7 +25,7 @@ describe('the demo SPA on another site (SameSite=None; Secure), in Chromium', ()
   let spa: RunningSpaServer;
 
   beforeAll(async () => {
-    const tls = selfSignedCertificate();
+    const tls = await selfSignedTls();
     const [spaPort, apiPort] = [await freePort(), await freePort()];
     spa = await startSpaServer({ apiBase: `https://localhost:${apiPort}`, port: spaPort, tls });
     api = await listenDemoApp(

@@ -86,11 +86,7 @@ describe('an app started before its Redis Cluster', () => {
     });
     let cluster: RedisCluster | undefined;
     try {
-      const login = async () =>
-        request(running.server)
-          .post('/auth/login')
-          .set(await csrfHeaders(running.server))
-          .send(DEMO_LOGIN);
+      const login = () => demoLogin(running.server);
       expect((await login()).status).toBe(503);
       expect((await request(running.server).get('/health')).status).toBe(503);
 
@@ -143,10 +139,7 @@ describe('a Redis Cluster that requires a password (REDIS_CLUSTER_PASSWORD)', ()
       SESSION_STORE_TIMEOUT_MS: '300',
     });
     expect((await request(running.server).get('/health')).status).toBe(503);
-    const login = await request(running.server)
-      .post('/auth/login')
-      .set(await csrfHeaders(running.server))
-      .send(DEMO_LOGIN);
+    const login = await demoLogin(running.server);
     expect(login.status).toBe(503);
     await running.close();
     running = undefined;
@@ -198,16 +191,21 @@ describe('a Redis Cluster over TLS (REDIS_CLUSTER_TLS)', () => {
     async () => {
       const app = await AppProcess.start(appEnv({ SESSION_STORE_TIMEOUT_MS: '300' }));
       expect(await statusOf(`${app.url}/health`)).toBe(503);
-      const login = await request(app.url)
-        .post('/auth/login')
-        .set(await csrfHeaders(app.url))
-        .send(DEMO_LOGIN);
+      const login = await demoLogin(app.url);
       expect(login.status).toBe(503);
       await app.stop();
     },
     SPAWN_TIMEOUT_MS,
   );
 });
+
+/** POST /auth/login as the demo user, with a pre-session CSRF token as an SPA fetches it. */
+async function demoLogin(server: Server | string) {
+  return request(server)
+    .post('/auth/login')
+    .set(await csrfHeaders(server))
+    .send(DEMO_LOGIN);
+}
 
 /** Six sign-ins land on more than one master, and each session then reads back as signed in. */
 async function expectSessionsOnSeveralMasters(

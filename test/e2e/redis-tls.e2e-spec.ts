@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/app-process.js';
+import { selfSignedCertificate } from '../support/certificate.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, loginCookie, TEST_SECRET } from '../support/demo-app.js';
 import { freePort } from '../support/free-port.js';
-import { selfSignedCertificate } from '../support/nginx.js';
 import { assertRedisInstalled, waitFor } from '../support/redis-server.js';
 
 const PASSWORD = 'single-redis-tls-password';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
 import { waitFor } from '../support/redis-server.js';
-import { expectStatus, getAs } from '../support/requests.js';
+import { expectStatus, firstAnswerNot200, getAs } from '../support/requests.js';
 import { storedSession } from '../support/stored-sessions.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
@@ -103,12 +103,8 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
   it('sends a browser navigation with an expired session to the login page', async () => {
     const app = await start({ SESSION_ABSOLUTE_TIMEOUT: '1', SESSION_IDLE_TIMEOUT: '60' });
     const cookie = await loginCookie(app.server);
-    let last = await getAs(app.server, cookie, '/profile').set('Accept', 'text/html');
-    await waitFor(
-      async () => {
-        last = await getAs(app.server, cookie, '/profile').set('Accept', 'text/html');
-        return last.status !== 200;
-      },
+    const last = await firstAnswerNot200(
+      () => getAs(app.server, cookie, '/profile').set('Accept', 'text/html'),
       'the absolute timeout to end the session',
       5000,
       100,

@@ -1,15 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Tls } from './certificate.js';
 import { startDemoApp, type RunningApp } from './demo-app.js';
 import { freePort } from './free-port.js';
-
-export interface Tls {
-  key: Buffer;
-  cert: Buffer;
-}
 
 export interface ListeningApp extends RunningApp {
   port: number;
@@ -48,40 +40,4 @@ export async function listenDemoApp(
       await running.close();
     },
   };
-}
-
-/**
- * A throwaway self-signed certificate for localhost and 127.0.0.1, made with openssl (installed
- * by .ci/run). The browser context that uses it sets ignoreHTTPSErrors.
- */
-export function selfSignedCertificate(): Tls {
-  const dir = mkdtempSync(join(tmpdir(), 'spa-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

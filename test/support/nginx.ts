@@ -1,9 +1,9 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { selfSignedCertificate } from './certificate.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './redis-server.js';
 
@@ -144,35 +144,6 @@ export function renderNginxConfig(source: string, values: RenderValues): string 
     );
   }
   return config;
-}
-
-/** An EC P-256 certificate for localhost and 127.0.0.1, valid for a day. */
-export async function selfSignedCertificate(
-  dir: string,
-): Promise<{ certPath: string; keyPath: string }> {
-  assertInstalled('openssl', ['version'], 'openssl not found on PATH: apt-get install openssl');
-  const certPath = join(dir, 'cert.pem');
-  const keyPath = join(dir, 'key.pem');
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ]);
-  return { certPath, keyPath };
 }
 
 function listening(port: number): Promise<boolean> {

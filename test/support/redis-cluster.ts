@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+import { selfSignedCertificate } from './certificate.js';
 import { freePort } from './free-port.js';
-import { selfSignedCertificate } from './nginx.js';
 import { assertRedisInstalled, waitFor } from './redis-server.js';
 
 export interface RedisClusterOptions {

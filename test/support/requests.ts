@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { csrfHeaders } from './csrf.js';
+import { waitFor } from './redis-server.js';
 
 export type UnsafeMethod = 'post' | 'put' | 'patch' | 'delete';
 
@@ -66,6 +67,29 @@ export function changePassword(
 /** GET with the session cookie (safe: no CSRF token needed). */
 export function getAs(server: Server, cookie: string, path: string) {
   return request(server).get(path).set('Cookie', cookie);
+}
+
+/**
+ * Sends `send()` once, then again every `intervalMs` until it answers anything but 200, and
+ * returns that answer: for a window that closes on the server's clock, never the test's.
+ */
+export async function firstAnswerNot200(
+  send: () => PromiseLike<request.Response>,
+  what: string,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<request.Response> {
+  let last = await send();
+  await waitFor(
+    async () => {
+      last = await send();
+      return last.status !== 200;
+    },
+    what,
+    timeoutMs,
+    intervalMs,
+  );
+  return last;
 }
 
 /** A readable line for failed expectations: which request, which status, which body. */
