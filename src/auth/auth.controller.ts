@@ -13,17 +13,17 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CsrfService, type CsrfTokenResponse } from '../security/csrf.service.js';
-import { CurrentUser } from '../session/current-user.decorator.js';
-import { Public } from '../session/public.decorator.js';
-import { isFormPost } from '../session/request-kind.js';
-import { safeRedirectTarget } from '../session/safe-redirect.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import type { SessionProfile } from '../session/session-data.augmentation.js';
-import { InvalidCredentialsException } from '../session/session.exceptions.js';
-import { SessionGuard } from '../session/session.guard.js';
+import { CurrentUser } from '../access/current-user.decorator.js';
+import { Public } from '../access/public.decorator.js';
+import { isFormPost } from '../core/http/request-kind.js';
+import { safeRedirectTarget } from '../core/http/safe-redirect.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
+import { InvalidCredentialsException } from '../core/errors/session.exceptions.js';
+import { SessionGuard } from '../access/session.guard.js';
 import { requireSession } from '../session/session-persistence.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
-import { TooManyLoginAttemptsException } from './auth.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { TooManyLoginAttemptsException } from '../core/errors/auth.exceptions.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './login.dto.js';
 

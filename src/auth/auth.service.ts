@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { SESSION_OPTIONS, USER_DIRECTORY } from '../session/session.constants.js';
-import type { SessionProfile } from '../session/session-data.augmentation.js';
+import { SESSION_OPTIONS, USER_DIRECTORY } from '../core/session.constants.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
 import {
   HttpsRequiredException,
   InvalidCredentialsException,
-} from '../session/session.exceptions.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+} from '../core/errors/session.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import {
   clearSessionCookie,
   destroySession,
@@ -15,8 +15,8 @@ import {
 } from '../session/session-persistence.js';
 import { SessionsService } from '../session/sessions.service.js';
 import { AccountHasher } from './account.hasher.js';
-import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
-import { AuditService } from './audit.service.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
 import { LoginThrottler } from './login.throttler.js';
 import { PasswordHasher } from './password.hasher.js';
 import type { UserDirectory, UserRecord } from './user-directory.interface.js';

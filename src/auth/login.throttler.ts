@@ -1,21 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { requestClient } from '../session/request-client.js';
-import { SESSION_OPTIONS, SESSION_STORE } from '../session/session.constants.js';
-import { InvalidCredentialsException } from '../session/session.exceptions.js';
+import { requestClient } from '../core/http/request-client.js';
+import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
+import { InvalidCredentialsException } from '../core/errors/session.exceptions.js';
 import { orStoreUnavailable } from '../session/session-persistence.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
-import type {
-  RateLimiterSpec,
-  SessionStoreAdapter,
-} from '../session/stores/session-store.interface.js';
-import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
-import { AuditService } from './audit.service.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import type { RateLimiterSpec, SessionStoreAdapter } from '../stores/session-store.interface.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
 import {
   InvalidCurrentPasswordException,
   TooManyLoginAttemptsException,
-} from './auth.exceptions.js';
+} from '../core/errors/auth.exceptions.js';
 import { ipKey } from './ip-key.js';
 
 /** Failures in a row, and past lockouts, are forgotten a day after the first one. */

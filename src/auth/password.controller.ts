@@ -10,8 +10,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RequireRecentLogin } from '../session/require-recent-login.decorator.js';
-import { SessionGuard } from '../session/session.guard.js';
+import { RequireRecentLogin } from '../access/require-recent-login.decorator.js';
+import { SessionGuard } from '../access/session.guard.js';
 import { PasswordChangeDto } from './password-change.dto.js';
 import { PasswordService } from './password.service.js';
 

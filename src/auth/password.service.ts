@@ -4,13 +4,13 @@ import type { Request, Response } from 'express';
 import { SessionsService } from '../session/sessions.service.js';
 import { orStoreUnavailable } from '../session/session-persistence.js';
 import { AccountHasher } from './account.hasher.js';
-import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
-import { AuditService } from './audit.service.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
 import {
   InvalidCurrentPasswordException,
   PasswordChangeUnsupportedException,
   PasswordUnchangedException,
-} from './auth.exceptions.js';
+} from '../core/errors/auth.exceptions.js';
 import { findUserDirectory } from './auth.service.js';
 import { LoginThrottler } from './login.throttler.js';
 import { PasswordHasher } from './password.hasher.js';

@@ -11,11 +11,11 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RequireRecentLogin } from '../session/require-recent-login.decorator.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import { SessionNotFoundException } from '../session/session.exceptions.js';
-import { SessionGuard } from '../session/session.guard.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { RequireRecentLogin } from '../access/require-recent-login.decorator.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import { SessionNotFoundException } from '../core/errors/session.exceptions.js';
+import { SessionGuard } from '../access/session.guard.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { clearSessionCookie, orStoreUnavailable } from '../session/session-persistence.js';
 import type { SessionSummary } from '../session/session-summary.js';
 import { SessionsService } from '../session/sessions.service.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { isFormPost } from '../session/request-kind.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
+import { isFormPost } from '../core/http/request-kind.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
 import { storeUnavailable } from '../session/session-persistence.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
-import { CsrfOriginException, CsrfTokenException } from './csrf.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { CsrfOriginException, CsrfTokenException } from '../core/errors/csrf.exceptions.js';
 import { CsrfService } from './csrf.service.js';
 import { isAllowedSource } from './request-origin.js';
 

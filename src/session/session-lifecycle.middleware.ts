@@ -1,10 +1,10 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { SESSION_OPTIONS } from './session.constants.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
 import { isLastSeenDue, markSessionEnded, sessionEndReason } from './session-expiry.js';
-import type { ResolvedSessionOptions } from './session-options.resolver.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { SessionsService } from './sessions.service.js';
-import { isFreshSession } from './stores/fresh-sessions.js';
+import { isFreshSession } from '../stores/fresh-sessions.js';
 
 /**
  * Runs after express-session on every request that loaded a session from the store:

@@ -1,10 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { ResolvedSessionOptions } from './session-options.resolver.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import {
   STORE_RETRY_AFTER_SECONDS,
   SessionStoreUnavailableException,
-} from './session.exceptions.js';
+} from '../core/errors/session.exceptions.js';
 
 /** Promise forms of express-session's callbacks; a store failure becomes a 503 (fail closed). */
 export function regenerateSession(req: Request, res: Response): Promise<void> {

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
-import { sessionCookieOptions } from './session-cookie.js';
-import type { ResolvedSessionOptions } from './session-options.resolver.js';
-import { trackFreshSessions } from './stores/fresh-sessions.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
+import { sessionCookieOptions } from '../core/http/session-cookie.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { trackFreshSessions } from '../stores/fresh-sessions.js';
+import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
 
 /** express-session, mounted by SessionModule so that importing the module is enough. */
 @Injectable()

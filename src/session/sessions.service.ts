@@ -2,16 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import { randomBytes } from 'node:crypto';
-import { AUTH_AUDIT_EVENTS } from '../auth/audit.constants.js';
-import { AuditService } from '../auth/audit.service.js';
-import { requestClient } from './request-client.js';
-import { SESSION_INDEX, SESSION_STORE } from './session.constants.js';
-import type { SessionProfile } from './session-data.augmentation.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
+import { requestClient } from '../core/http/request-client.js';
+import { SESSION_INDEX, SESSION_STORE } from '../core/session.constants.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
 import type { SessionEndReason } from './session-expiry.js';
 import {
   SessionIndexUnavailableException,
   SessionNotFoundException,
-} from './session.exceptions.js';
+} from '../core/errors/session.exceptions.js';
 import {
   destroySession,
   orStoreUnavailable,
@@ -19,9 +19,9 @@ import {
   saveSession,
 } from './session-persistence.js';
 import { type SessionSummary, summarize } from './session-summary.js';
-import type { SessionIndex } from './stores/session-index.interface.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
-import { destroyInStore, loadFromStore } from './stores/store-calls.js';
+import type { SessionIndex } from '../stores/session-index.interface.js';
+import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
+import { destroyInStore, loadFromStore } from '../stores/store-calls.js';
 
 export interface RevokeOptions {
   /** A session id to keep (the caller's own, for "sign out everywhere else"). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
-import { isSafeRedirect } from '../../src/session/safe-redirect.js';
+import { isSafeRedirect } from '../../src/core/http/safe-redirect.js';
 import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
 import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
 import { httpRequest, rawRequest } from '../support/raw-http.js';

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
-import { SESSION_STORE } from '../../src/session/session.constants.js';
-import { ensureSessionTable } from '../../src/session/stores/postgres-session.schema.js';
-import { createPostgresStoreAdapter } from '../../src/session/stores/postgres.store.js';
-import type { SessionStoreAdapter } from '../../src/session/stores/session-store.interface.js';
+import { SESSION_STORE } from '../../src/core/session.constants.js';
+import { ensureSessionTable } from '../../src/stores/postgres/postgres-session.schema.js';
+import { createPostgresStoreAdapter } from '../../src/stores/postgres/postgres.store.js';
+import type { SessionStoreAdapter } from '../../src/stores/session-store.interface.js';
 import { freePort } from '../support/free-port.js';
 import {
   DEMO_LOGIN,

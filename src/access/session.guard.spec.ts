@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import express, { type Request, type Response } from 'express';
+import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
+import {
+  LoginRedirectException,
+  ReauthRequiredException,
+  SessionStoreUnavailableException,
+  UnauthenticatedException,
+} from '../core/errors/session.exceptions.js';
+import { RequireRecentLogin } from './require-recent-login.decorator.js';
+import { SessionGuard } from './session.guard.js';
+import { resolveSessionOptions } from '../core/options/session-options.resolver.js';
+
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+interface FakeRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  session?: Record<string, unknown>;
+  originalUrl?: string;
+  isPublic?: boolean;
+  /** Metadata as `@RequireRecentLogin(seconds)` sets it: null for the module's default window. */
+  recentLogin?: number | null;
+}
+
+/** A guard run on a fake request; answers what it returned or threw, and the headers it set. */
+function run(fake: FakeRequest) {
+  const headers = Object.fromEntries(
+    Object.entries(fake.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  // Express's req.accepts/req.get, on a bare object: the guard only reads headers through them.
+  const req = Object.assign(Object.create(express.request), {
+    method: fake.method ?? 'GET',
+    headers,
+    originalUrl: fake.originalUrl ?? '/profile',
+    session: fake.session,
+  }) as Request;
+  const set: Record<string, string> = {};
+  const res = { setHeader: (k: string, v: string) => (set[k] = v) } as unknown as Response;
+  const handler = () => undefined;
+  if (fake.isPublic) Reflect.defineMetadata(IS_PUBLIC_KEY, true, handler);
+  if (fake.recentLogin !== undefined) {
+    Reflect.defineMetadata(RECENT_LOGIN_KEY, fake.recentLogin, handler);
+  }
+  const context = {
+    getHandler: () => handler,
+    getClass: () => class {},
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+  } as unknown as ExecutionContext;
+  const guard = new SessionGuard(new Reflector(), resolveSessionOptions({ secrets: ['s'] }));
+  try {
+    return { allowed: guard.canActivate(context), error: undefined, set };
+  } catch (error) {
+    return { allowed: false, error, set };
+  }
+}
+
+const signedIn = { profile: { id: '1', email: 'a@b.c', displayName: 'A', roles: [] } };
+
+describe('SessionGuard', () => {
+  it('lets a signed-in request through', () => {
+    expect(run({ session: signedIn }).allowed).toBe(true);
+  });
+
+  it('lets a @Public() route through without a session, even with the store down', () => {
+    expect(run({ isPublic: true, session: undefined }).allowed).toBe(true);
+  });
+
+  it('answers an anonymous API call with 401 JSON', () => {
+    const { error } = run({ session: {}, headers: { Accept: 'application/json' } });
+    expect(error).toBeInstanceOf(UnauthenticatedException);
+  });
+
+  it('treats curl (Accept: */*) and no Accept at all as API calls', () => {
+    expect(run({ session: {}, headers: { Accept: '*/*' } }).error).toBeInstanceOf(
+      UnauthenticatedException,
+    );
+    expect(run({ session: {} }).error).toBeInstanceOf(UnauthenticatedException);
+  });
+
+  it('redirects a browser navigation to the login page with next', () => {
+    const { error, set } = run({
+      session: {},
+      originalUrl: '/profile?tab=1',
+      headers: { Accept: BROWSER_ACCEPT },
+    });
+    expect(error).toBeInstanceOf(LoginRedirectException);
+    expect(set.Location).toBe('/login?next=%2Fprofile%3Ftab%3D1');
+  });
+
+  it('answers an XHR or fetch() 401 even when it accepts HTML', () => {
+    const xhr = run({
+      session: {},
+      headers: { Accept: BROWSER_ACCEPT, 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    expect(xhr.error).toBeInstanceOf(UnauthenticatedException);
+    const fetchCall = run({
+      session: {},
+      headers: { Accept: BROWSER_ACCEPT, 'Sec-Fetch-Mode': 'cors' },
+    });
+    expect(fetchCall.error).toBeInstanceOf(UnauthenticatedException);
+  });
+
+  it('answers a POST 401, not a redirect that would drop the body', () => {
+    const { error } = run({ method: 'POST', session: {}, headers: { Accept: BROWSER_ACCEPT } });
+    expect(error).toBeInstanceOf(UnauthenticatedException);
+  });
+
+  it('answers 503 with Retry-After, never 401, when the store could not load the session', () => {
+    const { error, set } = run({ session: undefined, headers: { Accept: 'application/json' } });
+    expect(error).toBeInstanceOf(SessionStoreUnavailableException);
+    expect(set['Retry-After']).toBe('5');
+  });
+});
+
+describe('SessionGuard with @RequireRecentLogin', () => {
+  const signedInAgo = (seconds: number) => ({
+    ...signedIn,
+    createdAt: Date.now() - seconds * 1000,
+  });
+
+  it('lets a sign-in within the window through', () => {
+    expect(run({ session: signedInAgo(10), recentLogin: 60 }).allowed).toBe(true);
+  });
+
+  it('answers 401 reauth_required for an older sign-in', () => {
+    const { error } = run({ session: signedInAgo(61), recentLogin: 60 });
+    expect(error).toBeInstanceOf(ReauthRequiredException);
+    expect((error as ReauthRequiredException).getResponse()).toMatchObject({
+      statusCode: 401,
+      code: 'reauth_required',
+    });
+  });
+
+  it("uses the module's recentLoginSeconds (900) when the decorator names none", () => {
+    expect(run({ session: signedInAgo(899), recentLogin: null }).allowed).toBe(true);
+    expect(run({ session: signedInAgo(901), recentLogin: null }).error).toBeInstanceOf(
+      ReauthRequiredException,
+    );
+  });
+
+  it('asks a session without a sign-in time to sign in again', () => {
+    expect(run({ session: signedIn, recentLogin: 60 }).error).toBeInstanceOf(
+      ReauthRequiredException,
+    );
+  });
+
+  it('refuses a window that is not a positive whole number at decoration time', () => {
+    expect(() => RequireRecentLogin(0)).toThrow(/positive whole number/);
+    expect(() => RequireRecentLogin(1.5)).toThrow(/positive whole number/);
+  });
+});
