@@ -128,7 +128,7 @@ export interface SessionModuleOptions {
   corsOrigins?: string[];
   /**
    * CSRF protection on every POST, PUT, PATCH and DELETE, login and logout included: an Origin
-   * check plus a token bound to the session (see README, "Using it from an SPA"). Default true;
+   * check plus a token bound to the session (see docs/spa.md). Default true;
    * turn it off only if the app has its own CSRF defence.
    */
   csrf?: boolean;
