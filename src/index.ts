@@ -26,6 +26,7 @@ export { RequireRecentLogin } from './access/require-recent-login.decorator.js';
 export { SessionsService, type RevokeOptions } from './session/sessions.service.js';
 export type { SessionSummary } from './session/session-summary.js';
 export { CurrentUser } from './access/current-user.decorator.js';
+export { createSessionIoAdapter } from './session-io.adapter.js';
 export { isSafeRedirect, safeRedirectTarget } from './core/http/safe-redirect.js';
 export * from './core/errors/session.exceptions.js';
 export type { RateLimiterSpec, SessionStoreAdapter } from './stores/session-store.interface.js';

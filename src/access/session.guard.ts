@@ -1,4 +1,10 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { prefersHtml } from '../core/http/request-kind.js';
@@ -8,15 +14,18 @@ import {
   LoginRedirectException,
   ReauthRequiredException,
   SessionExpiredException,
+  SessionStoreUnavailableException,
   UnauthenticatedException,
 } from '../core/errors/session.exceptions.js';
 import { sessionEndedBy } from '../session/session-expiry.js';
 import { storeUnavailable } from '../session/session-persistence.js';
+import { requestOf, responseOf } from './execution-request.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
 /**
- * Lets signed-in requests through. Without a session, API calls get 401 JSON and browser
- * navigations a 302 to the login page. Routes marked `@Public()` stay open; routes marked
+ * Lets signed-in requests through: HTTP routes, GraphQL resolvers and socket.io messages. Without
+ * a session, API calls get 401 JSON and browser navigations a 302 to the login page; a GraphQL
+ * client gets an UNAUTHENTICATED error and a socket an `exception` event, never a redirect. Routes marked `@Public()` stay open; routes marked
  * `@RequireRecentLogin()` also need a recent sign-in.
  * Each decision is a protected method, so an app can subclass and override one step.
  */
@@ -27,11 +36,20 @@ export class SessionGuard implements CanActivate {
     @Inject(SESSION_OPTIONS) protected readonly options: ResolvedSessionOptions,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
-    const http = context.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    if (context.getType() !== 'ws') return this.allowSignedIn(context);
+    try {
+      return this.allowSignedIn(context);
+    } catch (error) {
+      return this.refuseSocket(error);
+    }
+  }
+
+  /** The decision for a route, a GraphQL resolver or a socket message; throws its refusal. */
+  protected allowSignedIn(context: ExecutionContext): boolean {
+    const req = this.getRequest(context);
+    const res = this.getResponse(context);
     // No req.session means the store failed while loading it: the user may well be signed in.
     if (!req.session) this.storeUnavailable(res);
     if (!this.isSignedIn(req)) return this.rejectAnonymous(req, res);
@@ -40,6 +58,16 @@ export class SessionGuard implements CanActivate {
       throw new ReauthRequiredException(window);
     }
     return true;
+  }
+
+  /** The Express request behind an HTTP route, a GraphQL resolver or a socket.io message. */
+  protected getRequest(context: ExecutionContext): Request {
+    return requestOf(context);
+  }
+
+  /** The response of a plain HTTP route; undefined for GraphQL and sockets (no redirect, no header). */
+  protected getResponse(context: ExecutionContext): Response | undefined {
+    return responseOf(context);
   }
 
   protected isPublic(context: ExecutionContext): boolean {
@@ -70,8 +98,8 @@ export class SessionGuard implements CanActivate {
     return signedInAt !== undefined && Date.now() - signedInAt <= windowSeconds * 1000;
   }
 
-  protected rejectAnonymous(req: Request, res: Response): never {
-    if ((req.method === 'GET' || req.method === 'HEAD') && prefersHtml(req)) {
+  protected rejectAnonymous(req: Request, res: Response | undefined): never {
+    if (res && (req.method === 'GET' || req.method === 'HEAD') && prefersHtml(req)) {
       const location = loginRedirectUrl(this.options.loginUrl, req.originalUrl);
       res.setHeader('Location', location);
       throw new LoginRedirectException(location);
@@ -81,7 +109,18 @@ export class SessionGuard implements CanActivate {
     throw new UnauthenticatedException();
   }
 
-  protected storeUnavailable(res: Response): never {
-    throw storeUnavailable(res);
+  protected storeUnavailable(res: Response | undefined): never {
+    throw res ? storeUnavailable(res) : new SessionStoreUnavailableException();
+  }
+
+  /**
+   * A socket message has no HTTP status to answer with: the refusal's body (`code`, `message`)
+   * reaches the client as Nest's `exception` event, which only a WsException carries. Loaded on
+   * demand, so apps without gateways need no `@nestjs/websockets`.
+   */
+  protected async refuseSocket(error: unknown): Promise<never> {
+    if (!(error instanceof HttpException)) throw error;
+    const { WsException } = await import('@nestjs/websockets');
+    throw new WsException(error.getResponse() as object);
   }
 }
