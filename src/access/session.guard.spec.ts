@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { WsException } from '@nestjs/websockets';
 import express, { type Request, type Response } from 'express';
 import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
 import {
@@ -23,6 +24,8 @@ interface FakeRequest {
   isPublic?: boolean;
   /** Metadata as `@RequireRecentLogin(seconds)` sets it: null for the module's default window. */
   recentLogin?: number | null;
+  /** Where the call comes from: an HTTP route (default), a GraphQL resolver or a socket message. */
+  type?: 'http' | 'graphql' | 'ws';
 }
 
 /** A guard run on a fake request; answers what it returned or threw, and the headers it set. */
@@ -36,6 +39,8 @@ function run(fake: FakeRequest) {
     headers,
     originalUrl: fake.originalUrl ?? '/profile',
     session: fake.session,
+    // express-session sets it on every request it has seen.
+    sessionStore: {},
   }) as Request;
   const set: Record<string, string> = {};
   const res = { setHeader: (k: string, v: string) => (set[k] = v) } as unknown as Response;
@@ -45,13 +50,17 @@ function run(fake: FakeRequest) {
     Reflect.defineMetadata(RECENT_LOGIN_KEY, fake.recentLogin, handler);
   }
   const context = {
+    getType: () => fake.type ?? 'http',
     getHandler: () => handler,
     getClass: () => class {},
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    // A resolver's (root, args, context, info), with the request in the GraphQL context.
+    getArgs: () => [undefined, {}, { req }, {}],
+    switchToWs: () => ({ getClient: () => ({ request: req }) }),
   } as unknown as ExecutionContext;
   const guard = new SessionGuard(new Reflector(), resolveSessionOptions({ secrets: ['s'] }));
   try {
-    return { allowed: guard.canActivate(context), error: undefined, set };
+    return { allowed: guard.canActivate(context) as boolean, error: undefined, set };
   } catch (error) {
     return { allowed: false, error, set };
   }
@@ -150,5 +159,35 @@ describe('SessionGuard with @RequireRecentLogin', () => {
   it('refuses a window that is not a positive whole number at decoration time', () => {
     expect(() => RequireRecentLogin(0)).toThrow(/positive whole number/);
     expect(() => RequireRecentLogin(1.5)).toThrow(/positive whole number/);
+  });
+});
+
+describe('SessionGuard outside HTTP routes', () => {
+  it('lets a signed-in GraphQL resolver call through and answers an anonymous one 401, never 302', () => {
+    expect(run({ type: 'graphql', session: signedIn }).allowed).toBe(true);
+    const { error, set } = run({
+      type: 'graphql',
+      session: {},
+      headers: { Accept: BROWSER_ACCEPT },
+    });
+    expect(error).toBeInstanceOf(UnauthenticatedException);
+    expect(set.Location).toBeUndefined();
+  });
+
+  it('answers a GraphQL call 503 when the store could not load the session', () => {
+    expect(run({ type: 'graphql', session: undefined }).error).toBeInstanceOf(
+      SessionStoreUnavailableException,
+    );
+  });
+
+  it('refuses an anonymous socket message with a WsException carrying the error body', async () => {
+    const { allowed } = run({ type: 'ws', session: {} });
+    const error = await Promise.resolve(allowed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WsException);
+    expect((error as WsException).getError()).toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('lets a signed-in socket message through', () => {
+    expect(run({ type: 'ws', session: signedIn }).allowed).toBe(true);
   });
 });
