@@ -27,6 +27,7 @@ export { RequireRecentLogin } from './access/require-recent-login.decorator.js';
 export { SessionsService, type RevokeOptions } from './session/sessions.service.js';
 export type { SessionSummary } from './session/session-summary.js';
 export { CurrentUser } from './access/current-user.decorator.js';
+export { createSessionIoAdapter } from './session-io.adapter.js';
 export { isSafeRedirect, safeRedirectTarget } from './core/http/safe-redirect.js';
 export {
   SESSION_ERRORS,

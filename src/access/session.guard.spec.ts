@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import express, { type Request } from 'express';
+import { WsException } from '@nestjs/websockets';
+import express, { type Request, type Response } from 'express';
 import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { RequireRecentLogin } from './require-recent-login.decorator.js';
@@ -19,6 +20,8 @@ interface FakeRequest {
   isPublic?: boolean;
   /** Metadata as `@RequireRecentLogin(seconds)` sets it: null for the module's default window. */
   recentLogin?: number | null;
+  /** Where the call comes from: an HTTP route (default), a GraphQL resolver or a socket message. */
+  type?: 'http' | 'graphql' | 'ws';
 }
 
 /** A guard run on a fake request; answers what it returned, or the code and headers it threw. */
@@ -32,7 +35,10 @@ function run(fake: FakeRequest) {
     headers,
     originalUrl: fake.originalUrl ?? '/profile',
     session: fake.session,
+    // express-session sets it on every request it has seen.
+    sessionStore: {},
   }) as Request;
+  const res = {} as Response;
   const handler = () => undefined;
   if (fake.isPublic) Reflect.defineMetadata(IS_PUBLIC_KEY, true, handler);
   if (fake.recentLogin !== undefined) {
@@ -41,11 +47,19 @@ function run(fake: FakeRequest) {
   const context = {
     getHandler: () => handler,
     getClass: () => class {},
-    switchToHttp: () => ({ getRequest: () => req }),
+    getType: () => fake.type ?? 'http',
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    // A resolver's (root, args, context, info), with the request in the GraphQL context.
+    getArgs: () => [undefined, {}, { req }, {}],
+    switchToWs: () => ({ getClient: () => ({ request: req }) }),
   } as unknown as ExecutionContext;
   const guard = new SessionGuard(new Reflector(), resolveSessionOptions({ secrets: ['s'] }));
   try {
-    return { allowed: guard.canActivate(context), code: undefined, headers: NO_HEADERS };
+    return {
+      allowed: guard.canActivate(context) as boolean,
+      code: undefined,
+      headers: NO_HEADERS,
+    };
   } catch (error) {
     if (!(error instanceof SessionAuthException)) throw error;
     return { allowed: false, code: error.code, headers: error.headers, body: error.getResponse() };
@@ -138,5 +152,33 @@ describe('SessionGuard with @RequireRecentLogin', () => {
   it('refuses a window that is not a positive whole number at decoration time', () => {
     expect(() => RequireRecentLogin(0)).toThrow(/positive whole number/);
     expect(() => RequireRecentLogin(1.5)).toThrow(/positive whole number/);
+  });
+});
+
+describe('SessionGuard outside HTTP routes', () => {
+  it('lets a signed-in GraphQL resolver call through and answers an anonymous one 401, never 302', () => {
+    expect(run({ type: 'graphql', session: signedIn }).allowed).toBe(true);
+    const { code, headers } = run({
+      type: 'graphql',
+      session: {},
+      headers: { Accept: BROWSER_ACCEPT },
+    });
+    expect(code).toBe('unauthenticated');
+    expect(headers?.Location).toBeUndefined();
+  });
+
+  it('answers a GraphQL call 503 when the store could not load the session', () => {
+    expect(run({ type: 'graphql', session: undefined }).code).toBe('session_store_unavailable');
+  });
+
+  it('refuses an anonymous socket message with a WsException carrying the error body', async () => {
+    const { allowed } = run({ type: 'ws', session: {} });
+    const error = await Promise.resolve(allowed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WsException);
+    expect((error as WsException).getError()).toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('lets a signed-in socket message through', () => {
+    expect(run({ type: 'ws', session: signedIn }).allowed).toBe(true);
   });
 });

@@ -12,13 +12,25 @@ import { SessionAuthException } from './session-auth.exception.js';
  */
 @Catch(SessionAuthException)
 export class SessionExceptionFilter implements ExceptionFilter<SessionAuthException> {
-  catch(exception: SessionAuthException, host: ArgumentsHost): void {
+  catch(exception: SessionAuthException, host: ArgumentsHost): unknown {
+    // GraphQL formats a returned error itself (Nest maps the status to UNAUTHENTICATED, ...);
+    // a socket has no status, so the body goes out as Nest's usual `exception` event.
+    const type = host.getType<'http' | 'graphql' | 'ws' | 'rpc'>();
+    if (type === 'graphql') return exception;
+    if (type === 'ws') {
+      host
+        .switchToWs()
+        .getClient<{ emit(event: string, body: unknown): void }>()
+        .emit('exception', exception.getResponse());
+      return undefined;
+    }
     const res = host.switchToHttp().getResponse<Response>();
     // A route that already streamed its answer can only be cut short.
     if (res.headersSent) {
       res.end();
-      return;
+      return undefined;
     }
     res.set(exception.headers).status(exception.getStatus()).json(exception.getResponse());
+    return undefined;
   }
 }
