@@ -17,7 +17,6 @@ export {
   SESSION_OPTIONS,
   SESSION_STORE,
   USER_DIRECTORY,
-  SESSION_INDEX,
   IS_PUBLIC_KEY,
 } from './core/session.constants.js';
 export { SessionGuard } from './access/session.guard.js';
@@ -28,8 +27,12 @@ export type { SessionSummary } from './session/session-summary.js';
 export { CurrentUser } from './access/current-user.decorator.js';
 export { isSafeRedirect, safeRedirectTarget } from './core/http/safe-redirect.js';
 export * from './core/errors/session.exceptions.js';
-export type { RateLimiterSpec, SessionStoreAdapter } from './stores/session-store.interface.js';
-export type { SessionIndex } from './stores/session-index.interface.js';
+export type {
+  RateLimiterSpec,
+  SessionBackend,
+  SessionIndex,
+} from './core/session-backend.interface.js';
+export type { SessionStore } from './stores/session.store.js';
 export {
   SessionStoreHealthIndicator,
   type SessionStoreHealth,

@@ -25,7 +25,7 @@ import { CsrfMiddleware } from './security/csrf.middleware.js';
 import { CsrfService } from './security/csrf.service.js';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
 import { SessionStoreHealthIndicator } from './session/session-store.health.js';
-import { SESSION_INDEX, SESSION_OPTIONS, SESSION_STORE } from './core/session.constants.js';
+import { SESSION_OPTIONS, SESSION_STORE } from './core/session.constants.js';
 import { SessionGuard } from './access/session.guard.js';
 import { SessionLifecycleMiddleware } from './session/session-lifecycle.middleware.js';
 import { SessionMiddleware } from './session/session.middleware.js';
@@ -42,8 +42,8 @@ import {
   resolveSessionOptions,
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
-import { createSessionStoreAdapter } from './stores/session-store.factory.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+import { createSessionStore } from './stores/session-store.factory.js';
+import type { SessionStore } from './stores/session.store.js';
 
 const logger = new Logger('SessionModule');
 
@@ -72,12 +72,7 @@ const controllers = [AuthController, SessionsController, PasswordController];
     {
       provide: SESSION_STORE,
       inject: [SESSION_OPTIONS],
-      useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
-    },
-    {
-      provide: SESSION_INDEX,
-      inject: [SESSION_STORE],
-      useFactory: (adapter: SessionStoreAdapter) => adapter.index ?? null,
+      useFactory: (options: ResolvedSessionOptions) => createSessionStore(options),
     },
     SessionMiddleware,
     CorsMiddleware,
@@ -102,7 +97,6 @@ const controllers = [AuthController, SessionsController, PasswordController];
   exports: [
     SESSION_OPTIONS,
     SESSION_STORE,
-    SESSION_INDEX,
     SessionGuard,
     PasswordHasher,
     AuthService,
@@ -118,7 +112,7 @@ export class SessionModule
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
   ) {
     super();
   }
@@ -147,6 +141,6 @@ export class SessionModule
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.adapter.close();
+    await this.store.close();
   }
 }

@@ -87,20 +87,6 @@ export class ReauthRequiredException extends HttpException {
   }
 }
 
-/** The session store keeps no per-user index, so sessions cannot be listed or revoked. */
-export class SessionIndexUnavailableException extends HttpException {
-  constructor() {
-    super(
-      body(
-        501,
-        'session_list_unsupported',
-        'This session store cannot list or revoke sessions. Use SESSION_STORE=redis or memory.',
-      ),
-      HttpStatus.NOT_IMPLEMENTED,
-    );
-  }
-}
-
 export class SessionNotFoundException extends HttpException {
   constructor() {
     super(
