@@ -20,7 +20,7 @@ type Callback<T = unknown> = (err?: unknown, value?: T) => void;
 /** express-session's Session carries its request as a hidden property. */
 type SessionWithRequest = SessionData & { req?: Request };
 
-export interface SessionStoreSettings {
+interface SessionStoreSettings {
   /** Bound on every backend call, so a stalled backend means a 503, not a hung request. */
   timeoutMs: number;
   /** The idle timeout: how long an untouched session lives in the backend. */
