@@ -17,7 +17,6 @@ export {
   SESSION_OPTIONS,
   SESSION_STORE,
   USER_DIRECTORY,
-  SESSION_INDEX,
   SESSION_GUARD,
   IS_PUBLIC_KEY,
 } from './core/session.constants.js';
@@ -43,8 +42,12 @@ export {
 } from './core/errors/session-auth.exception.js';
 export { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
 export { SessionValidationPipe } from './core/http/session-validation.pipe.js';
-export type { RateLimiterSpec, SessionStoreAdapter } from './stores/session-store.interface.js';
-export type { SessionIndex } from './stores/session-index.interface.js';
+export type {
+  RateLimiterSpec,
+  SessionBackend,
+  SessionIndex,
+} from './core/session-backend.interface.js';
+export type { SessionStore } from './stores/session.store.js';
 export {
   SessionStoreHealthIndicator,
   type SessionStoreHealth,

@@ -26,7 +26,6 @@ import { CsrfService } from './security/csrf.service.js';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
 import { SessionStoreHealthIndicator } from './session/session-store.health.js';
 import {
-  SESSION_INDEX,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
   SESSION_STORE,
@@ -48,8 +47,8 @@ import {
   resolveSessionOptions,
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
-import { createSessionStoreAdapter } from './stores/session-store.factory.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+import { createSessionStore } from './stores/session-store.factory.js';
+import type { SessionStore } from './stores/session.store.js';
 
 const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
@@ -86,12 +85,7 @@ interface StaticFlags {
     {
       provide: SESSION_STORE,
       inject: [SESSION_OPTIONS],
-      useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
-    },
-    {
-      provide: SESSION_INDEX,
-      inject: [SESSION_STORE],
-      useFactory: (adapter: SessionStoreAdapter) => adapter.index ?? null,
+      useFactory: (options: ResolvedSessionOptions) => createSessionStore(options),
     },
     SessionMiddleware,
     CorsMiddleware,
@@ -119,7 +113,6 @@ interface StaticFlags {
   exports: [
     SESSION_OPTIONS,
     SESSION_STORE,
-    SESSION_INDEX,
     SessionGuard,
     PasswordHasher,
     AuthService,
@@ -135,7 +128,7 @@ export class SessionModule
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSION_ROUTES) private readonly routes: boolean,
   ) {
     super();
@@ -165,7 +158,7 @@ export class SessionModule
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.adapter.close();
+    await this.store.close();
   }
 }
 

@@ -8,8 +8,7 @@ import {
 } from '../core/session.constants.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import { trackFreshSessions } from '../stores/fresh-sessions.js';
-import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 /** express-session, mounted by SessionModule so that importing the module is enough. */
 @Injectable()
@@ -19,12 +18,14 @@ export class SessionMiddleware implements NestMiddleware {
 
   constructor(
     @Inject(SESSION_OPTIONS) options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) store: SessionStore,
   ) {
     this.handler = session({
       name: options.cookieName,
       secret: options.secrets,
-      store: adapter.store,
+      store,
+      // The store makes the ids, so it knows which session this request may create (see genid).
+      genid: (req) => store.genid(req),
       // Never write a session nobody changed, nor create one for anonymous visitors.
       resave: false,
       saveUninitialized: false,
@@ -33,7 +34,6 @@ export class SessionMiddleware implements NestMiddleware {
       unset: 'keep',
       cookie: sessionCookieOptions(options),
     });
-    trackFreshSessions(adapter.store);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionData, Store } from 'express-session';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import { loadFromStore } from '../stores/store-calls.js';
+import { SESSION_LOGGER_CONTEXT } from '../core/session.constants.js';
+import type { SessionStore as ModuleStore } from '../stores/session.store.js';
 import { isLastSeenDue, markSessionEnded, sessionEndReason } from './session-expiry.js';
 
 /** What express-session adds to its store at runtime; its types leave these out. */
@@ -16,7 +17,7 @@ type SocketSessionOptions = Pick<
   'idleTimeoutSeconds' | 'absoluteTimeoutSeconds' | 'touchIntervalMs'
 >;
 
-const logger = new Logger('SessionModule');
+const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
 /**
  * Loads a socket's session from the store again, before each of its messages. The handshake
@@ -37,7 +38,7 @@ export async function refreshSocketSession(
   const store = req.sessionStore as SessionStore;
   let data: SessionData | null;
   try {
-    data = await loadFromStore(store, req.sessionID);
+    data = await (store as unknown as ModuleStore).read(req.sessionID);
   } catch (err) {
     logger.warn(`Session store failed to load a socket's session: ${describe(err)}`);
     req.session = undefined as never;

@@ -67,7 +67,8 @@ export class RedisServer {
       } catch {
         return false;
       } finally {
-        client.destroy();
+        // destroy() throws on a client whose connect failed (the server not up yet).
+        if (client.isOpen) client.destroy();
       }
     }, `redis-server on port ${this.port} did not start`);
   }

@@ -1,4 +1,5 @@
 import type { NestMiddleware, Type } from '@nestjs/common';
+import type { SessionBackend } from '../session-backend.interface.js';
 
 export type SessionStoreKind = 'redis' | 'memory' | 'postgres';
 export type SameSiteSetting = 'lax' | 'strict' | 'none';
@@ -48,6 +49,12 @@ export interface SessionModuleOptions {
    * `memory`. `postgres` is never picked on its own: apps often set DATABASE_URL for their own data.
    */
   store?: SessionStoreKind;
+  /**
+   * Your own session backend (a database the module has no driver for, a test double), used
+   * instead of `store` and its connection options. The module's Store still applies the store
+   * timeout, touch throttling and "an update never creates" on top of it. Default none.
+   */
+  storeBackend?: SessionBackend;
   /** node-redis URL, e.g. `redis://127.0.0.1:6379`. The `redis` store needs it or `redisClusterNodes`. */
   redisUrl?: string;
   /**

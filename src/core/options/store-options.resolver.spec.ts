@@ -16,6 +16,14 @@ describe('resolveStoreOptions', () => {
     expect(resolve({ store: 'postgres', databaseUrl: 'postgres://db/app' }).store).toBe('postgres');
   });
 
+  it('uses an app-supplied backend, also in production, and refuses it next to store', () => {
+    const storeBackend = { kind: 'mine' } as SessionModuleOptions['storeBackend'];
+    expect(resolve({ storeBackend }, true)).toMatchObject({ store: 'custom', storeBackend });
+    expect(() => resolve({ storeBackend, store: 'redis' })).toThrow(
+      /set store or storeBackend, not both/,
+    );
+  });
+
   it('reads cluster credentials from the environment, and refuses a user without a password', () => {
     const env = {
       REDIS_CLUSTER_NODES: 'r1:6379',

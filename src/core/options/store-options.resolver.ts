@@ -1,9 +1,12 @@
 import { SessionSetupError } from '../errors/session-setup.error.js';
+import type { SessionBackend } from '../session-backend.interface.js';
 import type { SessionModuleOptions, SessionStoreKind } from './session-options.interface.js';
 
 /** Where sessions live and how to reach it, with defaults filled in. */
 export interface ResolvedStoreOptions {
-  store: SessionStoreKind;
+  /** `custom` when the app passed its own `storeBackend`. */
+  store: SessionStoreKind | 'custom';
+  storeBackend?: SessionBackend;
   redisUrl?: string;
   /** Empty unless the `redis` store runs on a Redis Cluster. */
   redisClusterNodes: string[];
@@ -23,8 +26,12 @@ export function resolveStoreOptions(
 ): ResolvedStoreOptions {
   const redisClusterNodes = clusterNodes(options.redisClusterNodes);
   const keyPrefix = options.keyPrefix ?? 'sess:';
-  const store =
-    options.store ?? (options.redisUrl || redisClusterNodes.length > 0 ? 'redis' : 'memory');
+  const store = options.storeBackend
+    ? 'custom'
+    : (options.store ?? (options.redisUrl || redisClusterNodes.length > 0 ? 'redis' : 'memory'));
+  if (options.storeBackend && options.store) {
+    throw new SessionSetupError('set store or storeBackend, not both');
+  }
   if (store === 'redis') assertRedisReachable(options.redisUrl, redisClusterNodes, keyPrefix);
   if (store === 'postgres' && !options.databaseUrl) {
     throw new SessionSetupError(
@@ -53,6 +60,7 @@ export function resolveStoreOptions(
   }
   return {
     store,
+    storeBackend: options.storeBackend,
     redisUrl: options.redisUrl || undefined,
     redisClusterNodes,
     redisClusterAuth: {
