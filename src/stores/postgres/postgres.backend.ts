@@ -57,8 +57,8 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     kind: 'postgres',
     index: new PostgresSessionIndex(pool),
     async get(sid) {
-      // pg parses the json column; the Store parses the text again, old rows in express-session's
-      // own format included.
+      // connect-pg-simple gives the json column parsed; the contract is text, which the Store's
+      // serializer parses, old rows in express-session's own format (cookie included) too.
       const sess = await settle<SessionData | null>((done) => store.get(sid, done));
       return sess ? JSON.stringify(sess) : null;
     },
@@ -74,6 +74,8 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
       );
       return (rowCount ?? 0) > 0;
     },
+    // Unlike update, this does not skip an expired row; express-session only touches a session it
+    // has just read live.
     async touch(sid, ttlSeconds) {
       await settle((done) => store.touch(sid, expiringIn(ttlSeconds), done));
     },
