@@ -51,3 +51,23 @@ export class PasswordChangeUnsupportedException extends HttpException {
     );
   }
 }
+
+/** Seconds clients are told to wait when passwords cannot be checked. */
+export const HASHER_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The argon2 worker pool failed (a worker crashed or could not start). Passwords cannot be
+ * checked, which is the server's fault, not the user's: 503, never a crash and never a 401.
+ */
+export class PasswordHasherUnavailableException extends HttpException {
+  constructor() {
+    super(
+      body(
+        503,
+        'password_hasher_unavailable',
+        `Sign-in is temporarily unavailable. Retry in ${HASHER_RETRY_AFTER_SECONDS} seconds.`,
+      ),
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
+}
