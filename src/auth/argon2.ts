@@ -1,6 +1,6 @@
 // The argon2 binding: the `argon2` package, the one the product's specification names. It ships
 // prebuilt N-API binaries (glibc and musl) and runs each hash on libuv's thread pool. Hashes are
-// PHC strings, so those written by @node-rs/argon2 before 0.2 keep verifying.
+// PHC strings, so those written by @node-rs/argon2 (used before) keep verifying.
 import argon2 from 'argon2';
 
 export const ARGON2D = argon2.argon2d;

@@ -19,7 +19,7 @@ describe('PasswordHasher', () => {
     expect(await hasher.verify(hash, 'Correct horse battery staple')).toBe(false);
   });
 
-  it('verifies hashes written by @node-rs/argon2 before 0.2 (same PHC format)', async () => {
+  it('verifies hashes written by @node-rs/argon2, the binding used before (same PHC format)', async () => {
     // '$argon2id$v=19$m=19456,t=2,p=1$…' for 'correct horse battery staple', made by @node-rs/argon2.
     const nodeRs =
       '$argon2id$v=19$m=19456,t=2,p=1$/n9Rq0NRmI1zYEQg7SIBFQ$jkZW9IqhBlFZ1dcuSOoaWkZYxu0KFLkxj40+rxS9nmM';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
-import request from 'supertest';
+import type request from 'supertest';
 
 export interface SignInOptions {
   /** Where the module's routes are mounted, global prefix included. Default `/auth`. */
@@ -26,7 +26,9 @@ export async function signIn(
   const authPath = options.authPath ?? '/auth';
   const header = options.csrfHeader ?? 'X-XSRF-TOKEN';
   const target = typeof app === 'string' || !('getHttpServer' in app) ? app : app.getHttpServer();
-  const agent = request.agent(target);
+  // Loaded here, not at the top: InMemoryUserDirectory works in apps without supertest.
+  const { default: supertest } = await import('supertest');
+  const agent = supertest.agent(target);
 
   const anonymous = await csrfToken(agent, authPath);
   const login = await agent.post(`${authPath}/login`).set(header, anonymous).send(credentials);
