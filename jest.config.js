@@ -19,6 +19,8 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // The packed tarball in brand-new apps (npm pack, two npm installs): minutes, not seconds.
+    { ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.e2e-spec.ts'] },
     {
       ...common,
       displayName: 'browser',
