@@ -63,7 +63,7 @@ export class AuthService implements OnModuleInit {
     password: string,
   ): Promise<SessionProfile> {
     requireSession(req, res);
-    if (this.options.cookieSecure && !req.secure) throw new HttpsRequiredException();
+    if (this.options.cookie.secure && !req.secure) throw new HttpsRequiredException();
 
     const normalized = normalizeEmail(email);
     const account = this.accounts.hash(normalized);

@@ -19,7 +19,7 @@ export class CorsMiddleware implements NestMiddleware {
   private readonly allowed: ReadonlySet<string>;
 
   constructor(@Inject(SESSION_OPTIONS) options: ResolvedSessionOptions) {
-    this.allowed = new Set(options.corsOrigins);
+    this.allowed = new Set(options.cors.origins);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

@@ -29,11 +29,11 @@ export class CsrfMiddleware implements NestMiddleware {
     @Inject(SESSION_OPTIONS) protected readonly options: ResolvedSessionOptions,
     protected readonly csrf: CsrfService,
   ) {
-    this.allowedOrigins = new Set(options.corsOrigins);
+    this.allowedOrigins = new Set(options.cors.origins);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    if (!this.options.csrf) return next();
+    if (!this.options.csrf.enabled) return next();
     this.csrf.trackSession(req, res);
     if (SAFE_METHODS.has(req.method)) return next();
     if (!isAllowedSource(req, this.allowedOrigins)) throw new CsrfOriginException();
@@ -45,8 +45,8 @@ export class CsrfMiddleware implements NestMiddleware {
       this.csrf.issue(req, res);
       throw new CsrfTokenException(
         submitted === undefined,
-        this.options.csrfHeaderName,
-        this.options.csrfCookieName,
+        this.options.csrf.headerName,
+        this.options.csrf.cookieName,
       );
     }
     next();
@@ -54,7 +54,7 @@ export class CsrfMiddleware implements NestMiddleware {
 
   /** The header, else the `_csrf` field of a form post (removed, so DTO whitelists pass). */
   protected submittedToken(req: Request): string | undefined {
-    const header = req.get(this.options.csrfHeaderName) || undefined;
+    const header = req.get(this.options.csrf.headerName) || undefined;
     if (!isFormPost(req) || typeof req.body !== 'object' || req.body === null) return header;
     const body = req.body as Record<string, unknown>;
     const field = body[CSRF_FORM_FIELD];

@@ -33,7 +33,7 @@ export class SessionStoreHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
     const started = performance.now();
-    const ready = await withTimeout(this.adapter.isReady(), this.options.storeTimeoutMs).catch(
+    const ready = await withTimeout(this.adapter.isReady(), this.options.store.timeoutMs).catch(
       () => false,
     );
     const result: SessionStoreHealth = {

@@ -18,7 +18,7 @@ export class SessionMiddleware implements NestMiddleware {
     @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
   ) {
     this.handler = session({
-      name: options.cookieName,
+      name: options.cookie.name,
       secret: options.secrets,
       store: adapter.store,
       // Never write a session nobody changed, nor create one for anonymous visitors.

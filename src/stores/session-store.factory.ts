@@ -8,56 +8,56 @@ import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { SessionStoreAdapter } from './session-store.interface.js';
 import { throttleTouch } from './touch-throttle.js';
 
-/** Picks and builds the store named by `options.store`, with its touches throttled. */
+/** Builds the store `options.store` describes, with its touches throttled. */
 export async function createSessionStoreAdapter(
   options: ResolvedSessionOptions,
 ): Promise<SessionStoreAdapter> {
   const adapter = await buildAdapter(options);
-  throttleTouch(adapter.store, options.touchIntervalMs);
+  throttleTouch(adapter.store, options.timeouts.touchIntervalMs);
   return adapter;
 }
 
 async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionStoreAdapter> {
-  const timeouts = {
-    commandTimeoutMs: options.storeTimeoutMs,
-    connectTimeoutMs: options.storeTimeoutMs,
-  };
-  switch (options.store) {
+  const store = options.store;
+  const timeouts = { commandTimeoutMs: store.timeoutMs, connectTimeoutMs: store.timeoutMs };
+  switch (store.kind) {
+    case 'cluster':
+      return createRedisClusterStoreAdapter(
+        {
+          nodes: store.nodes,
+          username: store.username,
+          password: store.password,
+          tls: store.tls,
+          ...timeouts,
+        },
+        redisSettings(options, store.keyPrefix),
+      );
     case 'redis':
-      if (options.redisClusterNodes.length > 0) {
-        return createRedisClusterStoreAdapter(
-          {
-            nodes: options.redisClusterNodes,
-            ...options.redisClusterAuth,
-            tls: options.redisClusterTls,
-            ...timeouts,
-          },
-          redisSettings(options),
-        );
-      }
       return createRedisStoreAdapter(
-        { url: options.redisUrl!, ...timeouts },
-        redisSettings(options),
+        { url: store.url, ...timeouts },
+        redisSettings(options, store.keyPrefix),
       );
     case 'postgres':
       return createPostgresStoreAdapter(
         {
-          url: options.databaseUrl!,
-          timeoutMs: options.storeTimeoutMs,
-          pruneIntervalSeconds: options.pruneIntervalSeconds,
+          url: store.url,
+          timeoutMs: store.timeoutMs,
+          pruneIntervalSeconds: store.pruneIntervalSeconds,
         },
-        options.idleTimeoutSeconds,
+        options.timeouts.idleSeconds,
       );
     case 'memory':
-      return createMemoryStoreAdapter(options.memoryStoreMax, options.idleTimeoutSeconds);
+      return createMemoryStoreAdapter(store.max, options.timeouts.idleSeconds);
+    case 'custom':
+      return store.backend;
   }
 }
 
-function redisSettings(options: ResolvedSessionOptions): RedisSessionSettings {
+function redisSettings(options: ResolvedSessionOptions, prefix: string): RedisSessionSettings {
   return {
-    prefix: options.keyPrefix,
-    ttlSeconds: options.idleTimeoutSeconds,
-    indexTtlSeconds: options.absoluteTimeoutSeconds,
+    prefix,
+    ttlSeconds: options.timeouts.idleSeconds,
+    indexTtlSeconds: options.timeouts.absoluteSeconds,
     serializer: compactSessionSerializer(sessionCookieOptions(options)),
   };
 }
