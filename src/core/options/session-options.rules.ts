@@ -1,4 +1,3 @@
-// core/options/ — every option of SessionModule: the interface, its one resolver (defaults and bounds) and the environment table.
 /**
  * Every default and every bound of SessionModule, one row per option path. The resolver is the
  * only reader; `forRoot` and the environment go through the same rows, so they cannot disagree.
