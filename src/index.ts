@@ -31,6 +31,7 @@ export {
   SESSION_STORE,
   USER_DIRECTORY,
   SESSION_INDEX,
+  SESSION_GUARD,
   IS_PUBLIC_KEY,
 } from './core/session.constants.js';
 export { SessionGuard } from './access/session.guard.js';
@@ -40,7 +41,20 @@ export { SessionsService, type RevokeOptions } from './session/sessions.service.
 export type { SessionSummary } from './session/session-summary.js';
 export { CurrentUser } from './access/current-user.decorator.js';
 export { isSafeRedirect, safeRedirectTarget } from './core/http/safe-redirect.js';
-export * from './core/errors/session.exceptions.js';
+export {
+  SESSION_ERRORS,
+  type SessionErrorCode,
+  type SessionErrorDefinition,
+} from './core/errors/session-error-codes.js';
+export {
+  SessionAuthException,
+  isSessionError,
+  type SessionAuthExceptionOptions,
+  type SessionErrorBody,
+  type SessionFieldError,
+} from './core/errors/session-auth.exception.js';
+export { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
+export { SessionValidationPipe } from './core/http/session-validation.pipe.js';
 export type { RateLimiterSpec, SessionStoreAdapter } from './stores/session-store.interface.js';
 export type { SessionIndex } from './stores/session-index.interface.js';
 export {
@@ -49,12 +63,10 @@ export {
 } from './session/session-store.health.js';
 export { CsrfService, type CsrfTokenResponse } from './security/csrf.service.js';
 export { CsrfMiddleware, CSRF_FORM_FIELD } from './security/csrf.middleware.js';
-export { CsrfOriginException, CsrfTokenException } from './core/errors/csrf.exceptions.js';
 export { AuthService } from './auth/auth.service.js';
 export { PasswordHasher } from './auth/password.hasher.js';
 export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';
 export { LoginDto } from './auth/login.dto.js';
 export { PasswordChangeDto } from './auth/password-change.dto.js';
-export * from './core/errors/auth.exceptions.js';
 export { AUTH_AUDIT_EVENTS } from './audit/audit.constants.js';
 export type { AuthAuditEvent, AuthAuditEventName } from './audit/audit-event.interface.js';

@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { AccountHasher } from './auth/account.hasher.js';
 import { AuditService } from './audit/audit.service.js';
@@ -25,11 +25,17 @@ import { CsrfMiddleware } from './security/csrf.middleware.js';
 import { CsrfService } from './security/csrf.service.js';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
 import { SessionStoreHealthIndicator } from './session/session-store.health.js';
-import { SESSION_INDEX, SESSION_OPTIONS, SESSION_STORE } from './core/session.constants.js';
+import {
+  SESSION_INDEX,
+  SESSION_LOGGER_CONTEXT,
+  SESSION_OPTIONS,
+  SESSION_STORE,
+} from './core/session.constants.js';
+import { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
 import { SessionGuard } from './access/session.guard.js';
 import { SessionLifecycleMiddleware } from './session/session-lifecycle.middleware.js';
 import { SessionMiddleware } from './session/session.middleware.js';
-import { SessionPipelineMiddleware } from './session-pipeline.middleware.js';
+import { SessionPipelineMiddleware, sessionPipelineSteps } from './session-pipeline.middleware.js';
 import { SessionsService } from './session/sessions.service.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
@@ -45,12 +51,20 @@ import {
 import { createSessionStoreAdapter } from './stores/session-store.factory.js';
 import type { SessionStoreAdapter } from './stores/session-store.interface.js';
 
-const logger = new Logger('SessionModule');
+const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
 const controllers = [AuthController, SessionsController, PasswordController];
 
+/** Whether this module mounted its controllers (the `routes` flag of forRoot/forRootAsync). */
+const SESSION_ROUTES = Symbol('nest-session-auth:SESSION_ROUTES');
+
+/** What forRoot and forRootAsync read before any options factory runs. */
+interface StaticFlags {
+  isGlobal?: boolean;
+  routes?: boolean;
+}
+
 @Module({
-  controllers,
   providers: [
     {
       provide: SESSION_OPTIONS,
@@ -85,6 +99,7 @@ const controllers = [AuthController, SessionsController, PasswordController];
     CsrfMiddleware,
     CsrfService,
     SessionLifecycleMiddleware,
+    sessionPipelineSteps,
     SessionPipelineMiddleware,
     NoStoreMiddleware,
     SessionGuard,
@@ -98,6 +113,8 @@ const controllers = [AuthController, SessionsController, PasswordController];
     // Terminus's result builder; no TerminusModule needed until the app adds a health route.
     HealthIndicatorService,
     SessionStoreHealthIndicator,
+    // Sends the Retry-After and Location of the module's errors, wherever they are thrown.
+    { provide: APP_FILTER, useClass: SessionExceptionFilter },
   ],
   exports: [
     SESSION_OPTIONS,
@@ -119,24 +136,25 @@ export class SessionModule
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
+    @Inject(SESSION_ROUTES) private readonly routes: boolean,
   ) {
     super();
   }
 
   /** Global by default, so `SessionGuard` works in every module of the app. */
   static override forRoot(options: typeof SESSION_OPTIONS_TYPE): DynamicModule {
-    return { ...super.forRoot(options), global: options.isGlobal ?? true };
+    return withFlags(super.forRoot(options), options);
   }
 
   static override forRootAsync(
-    options: typeof SESSION_ASYNC_OPTIONS_TYPE & { isGlobal?: boolean },
+    options: typeof SESSION_ASYNC_OPTIONS_TYPE & StaticFlags,
   ): DynamicModule {
-    return { ...super.forRootAsync(options), global: options.isGlobal ?? true };
+    return withFlags(super.forRootAsync(options), options);
   }
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(SessionPipelineMiddleware).forRoutes('{*path}');
-    consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
+    if (this.routes) consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
   }
 
   onModuleInit(): void {
@@ -149,4 +167,15 @@ export class SessionModule
   async onApplicationShutdown(): Promise<void> {
     await this.adapter.close();
   }
+}
+
+/** Global unless told otherwise; the module's routes unless `routes: false`. */
+function withFlags(module: DynamicModule, flags: StaticFlags): DynamicModule {
+  const routes = flags.routes ?? true;
+  return {
+    ...module,
+    global: flags.isGlobal ?? true,
+    controllers: routes ? controllers : [],
+    providers: [...(module.providers ?? []), { provide: SESSION_ROUTES, useValue: routes }],
+  };
 }

@@ -1,18 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import express, { type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
-import {
-  LoginRedirectException,
-  ReauthRequiredException,
-  SessionStoreUnavailableException,
-  UnauthenticatedException,
-} from '../core/errors/session.exceptions.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { RequireRecentLogin } from './require-recent-login.decorator.js';
 import { SessionGuard } from './session.guard.js';
 import { resolveSessionOptions } from '../core/options/session-options.resolver.js';
 
+const NO_HEADERS: Readonly<Record<string, string>> = {};
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 interface FakeRequest {
@@ -25,7 +21,7 @@ interface FakeRequest {
   recentLogin?: number | null;
 }
 
-/** A guard run on a fake request; answers what it returned or threw, and the headers it set. */
+/** A guard run on a fake request; answers what it returned, or the code and headers it threw. */
 function run(fake: FakeRequest) {
   const headers = Object.fromEntries(
     Object.entries(fake.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
@@ -37,8 +33,6 @@ function run(fake: FakeRequest) {
     originalUrl: fake.originalUrl ?? '/profile',
     session: fake.session,
   }) as Request;
-  const set: Record<string, string> = {};
-  const res = { setHeader: (k: string, v: string) => (set[k] = v) } as unknown as Response;
   const handler = () => undefined;
   if (fake.isPublic) Reflect.defineMetadata(IS_PUBLIC_KEY, true, handler);
   if (fake.recentLogin !== undefined) {
@@ -47,13 +41,14 @@ function run(fake: FakeRequest) {
   const context = {
     getHandler: () => handler,
     getClass: () => class {},
-    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    switchToHttp: () => ({ getRequest: () => req }),
   } as unknown as ExecutionContext;
   const guard = new SessionGuard(new Reflector(), resolveSessionOptions({ secrets: ['s'] }));
   try {
-    return { allowed: guard.canActivate(context), error: undefined, set };
+    return { allowed: guard.canActivate(context), code: undefined, headers: NO_HEADERS };
   } catch (error) {
-    return { allowed: false, error, set };
+    if (!(error instanceof SessionAuthException)) throw error;
+    return { allowed: false, code: error.code, headers: error.headers, body: error.getResponse() };
   }
 }
 
@@ -69,25 +64,23 @@ describe('SessionGuard', () => {
   });
 
   it('answers an anonymous API call with 401 JSON', () => {
-    const { error } = run({ session: {}, headers: { Accept: 'application/json' } });
-    expect(error).toBeInstanceOf(UnauthenticatedException);
+    const { code } = run({ session: {}, headers: { Accept: 'application/json' } });
+    expect(code).toBe('unauthenticated');
   });
 
   it('treats curl (Accept: */*) and no Accept at all as API calls', () => {
-    expect(run({ session: {}, headers: { Accept: '*/*' } }).error).toBeInstanceOf(
-      UnauthenticatedException,
-    );
-    expect(run({ session: {} }).error).toBeInstanceOf(UnauthenticatedException);
+    expect(run({ session: {}, headers: { Accept: '*/*' } }).code).toBe('unauthenticated');
+    expect(run({ session: {} }).code).toBe('unauthenticated');
   });
 
   it('redirects a browser navigation to the login page with next', () => {
-    const { error, set } = run({
+    const { code, headers } = run({
       session: {},
       originalUrl: '/profile?tab=1',
       headers: { Accept: BROWSER_ACCEPT },
     });
-    expect(error).toBeInstanceOf(LoginRedirectException);
-    expect(set.Location).toBe('/login?next=%2Fprofile%3Ftab%3D1');
+    expect(code).toBe('login_required');
+    expect(headers.Location).toBe('/login?next=%2Fprofile%3Ftab%3D1');
   });
 
   it('answers an XHR or fetch() 401 even when it accepts HTML', () => {
@@ -95,23 +88,23 @@ describe('SessionGuard', () => {
       session: {},
       headers: { Accept: BROWSER_ACCEPT, 'X-Requested-With': 'XMLHttpRequest' },
     });
-    expect(xhr.error).toBeInstanceOf(UnauthenticatedException);
+    expect(xhr.code).toBe('unauthenticated');
     const fetchCall = run({
       session: {},
       headers: { Accept: BROWSER_ACCEPT, 'Sec-Fetch-Mode': 'cors' },
     });
-    expect(fetchCall.error).toBeInstanceOf(UnauthenticatedException);
+    expect(fetchCall.code).toBe('unauthenticated');
   });
 
   it('answers a POST 401, not a redirect that would drop the body', () => {
-    const { error } = run({ method: 'POST', session: {}, headers: { Accept: BROWSER_ACCEPT } });
-    expect(error).toBeInstanceOf(UnauthenticatedException);
+    const { code } = run({ method: 'POST', session: {}, headers: { Accept: BROWSER_ACCEPT } });
+    expect(code).toBe('unauthenticated');
   });
 
   it('answers 503 with Retry-After, never 401, when the store could not load the session', () => {
-    const { error, set } = run({ session: undefined, headers: { Accept: 'application/json' } });
-    expect(error).toBeInstanceOf(SessionStoreUnavailableException);
-    expect(set['Retry-After']).toBe('5');
+    const { code, headers } = run({ session: undefined, headers: { Accept: 'application/json' } });
+    expect(code).toBe('session_store_unavailable');
+    expect(headers['Retry-After']).toBe('5');
   });
 });
 
@@ -126,9 +119,8 @@ describe('SessionGuard with @RequireRecentLogin', () => {
   });
 
   it('answers 401 reauth_required for an older sign-in', () => {
-    const { error } = run({ session: signedInAgo(61), recentLogin: 60 });
-    expect(error).toBeInstanceOf(ReauthRequiredException);
-    expect((error as ReauthRequiredException).getResponse()).toMatchObject({
+    const { body } = run({ session: signedInAgo(61), recentLogin: 60 });
+    expect(body).toMatchObject({
       statusCode: 401,
       code: 'reauth_required',
     });
@@ -136,15 +128,11 @@ describe('SessionGuard with @RequireRecentLogin', () => {
 
   it("uses the module's recentLoginSeconds (900) when the decorator names none", () => {
     expect(run({ session: signedInAgo(899), recentLogin: null }).allowed).toBe(true);
-    expect(run({ session: signedInAgo(901), recentLogin: null }).error).toBeInstanceOf(
-      ReauthRequiredException,
-    );
+    expect(run({ session: signedInAgo(901), recentLogin: null }).code).toBe('reauth_required');
   });
 
   it('asks a session without a sign-in time to sign in again', () => {
-    expect(run({ session: signedIn, recentLogin: 60 }).error).toBeInstanceOf(
-      ReauthRequiredException,
-    );
+    expect(run({ session: signedIn, recentLogin: 60 }).code).toBe('reauth_required');
   });
 
   it('refuses a window that is not a positive whole number at decoration time', () => {

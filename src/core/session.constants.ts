@@ -15,3 +15,13 @@ export const SESSION_INDEX = Symbol('nest-session-auth:SESSION_INDEX');
 
 /** Metadata key set by `@RequireRecentLogin()`: the window in seconds, or null for the default. */
 export const RECENT_LOGIN_KEY = 'nest-session-auth:recentLogin';
+
+/**
+ * The guard the module's own routes (`/auth/...`) run. Provide it in any module of the app,
+ * `{ provide: SESSION_GUARD, useExisting: YourGuard }`, to put a `SessionGuard` subclass in
+ * front of them too; without it they use `SessionGuard`.
+ */
+export const SESSION_GUARD = Symbol('nest-session-auth:SESSION_GUARD');
+
+/** The Nest Logger context of everything the module logs but audit events (`SessionAudit`). */
+export const SESSION_LOGGER_CONTEXT = 'SessionModule';

@@ -7,20 +7,21 @@ import { DEMO_ENVIRONMENT } from './demo.config.js';
 // .env.example must name exactly those, so neither can document a variable nobody reads or miss
 // one that is read.
 
+const HEADER = /^\|\s*Variable\s*\|\s*Default\s*\|\s*Meaning\s*\|$/m;
 const READ = [...SESSION_ENVIRONMENT.map((row) => row.env), ...DEMO_ENVIRONMENT].sort();
 
 /** The `NAME`s in the first column of the `| Variable | Default | Meaning |` table. */
 function documentedInTable(): string[] {
   const pages = ['README.md', ...docsPages()];
-  const page = pages.find((p) => /^\| Variable \| Default \| Meaning \|$/m.test(read(p)));
+  const page = pages.find((p) => HEADER.test(read(p)));
   if (!page) throw new Error('no "| Variable | Default | Meaning |" table in README.md or docs/');
   const lines = read(page).split('\n');
-  const start = lines.findIndex((l) => /^\| Variable \| Default \| Meaning \|$/.test(l)) + 2;
+  const start = lines.findIndex((l) => HEADER.test(l)) + 2;
   const rows = lines
     .slice(start)
     .filter((_, i, all) => all.slice(0, i + 1).every((l) => l.startsWith('|')));
   return rows
-    .map((row) => /^\| `([A-Z0-9_]+)` \|/.exec(row)?.[1] ?? `unreadable row: ${row}`)
+    .map((row) => /^\|\s*`([A-Z0-9_]+)`\s*\|/.exec(row)?.[1] ?? `unreadable row: ${row}`)
     .sort();
 }
 

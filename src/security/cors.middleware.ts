@@ -3,6 +3,7 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { SESSION_OPTIONS } from '../core/session.constants.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { allowedOrigins } from './request-origin.js';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 /** Preflight answers are cached this long (seconds); Chromium caps it at 7200. */
@@ -19,7 +20,7 @@ export class CorsMiddleware implements NestMiddleware {
   private readonly allowed: ReadonlySet<string>;
 
   constructor(@Inject(SESSION_OPTIONS) options: ResolvedSessionOptions) {
-    this.allowed = new Set(options.cors.origins);
+    this.allowed = allowedOrigins(options);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

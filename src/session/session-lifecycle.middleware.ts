@@ -22,14 +22,14 @@ export class SessionLifecycleMiddleware implements NestMiddleware {
     private readonly sessions: SessionsService,
   ) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
     const session = req.session;
     // No session (the store failed: the guard answers 503) or one made by this very request.
     if (!session || isFreshSession(session)) return next();
     const now = Date.now();
     const reason = sessionEndReason(session, now, this.options.timeouts);
     if (reason) {
-      await this.sessions.expire(req, res, reason);
+      await this.sessions.expire(req, reason);
       markSessionEnded(req, reason);
     } else if (isLastSeenDue(session, now, this.options.timeouts.touchIntervalMs)) {
       session.lastSeenAt = now;

@@ -17,7 +17,7 @@ export type SessionStoreHealth = {
  * within the store timeout and `down` otherwise, which makes `HealthCheckService.check` answer
  * 503: an instance that cannot load sessions should get no traffic, since every signed-in
  * request it took would answer 503 too. SessionModule provides and exports it; use it in the
- * app's own health controller with `HealthCheckService` (see the README, "Health").
+ * app's own health controller with `HealthCheckService` (see docs/deploying.md, "Health").
  */
 @Injectable()
 export class SessionStoreHealthIndicator {

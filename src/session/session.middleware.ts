@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
+import {
+  SESSION_LOGGER_CONTEXT,
+  SESSION_OPTIONS,
+  SESSION_STORE,
+} from '../core/session.constants.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { trackFreshSessions } from '../stores/fresh-sessions.js';
@@ -10,7 +14,7 @@ import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
 /** express-session, mounted by SessionModule so that importing the module is enough. */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
-  private readonly logger = new Logger('SessionModule');
+  private readonly logger = new Logger(SESSION_LOGGER_CONTEXT);
   private readonly handler: RequestHandler;
 
   constructor(

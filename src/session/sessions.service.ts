@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { randomBytes } from 'node:crypto';
 import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
@@ -8,10 +8,7 @@ import { requestClient } from '../core/http/request-client.js';
 import { SESSION_INDEX, SESSION_STORE } from '../core/session.constants.js';
 import type { SessionProfile } from '../core/session-data.augmentation.js';
 import type { SessionEndReason } from './session-expiry.js';
-import {
-  SessionIndexUnavailableException,
-  SessionNotFoundException,
-} from '../core/errors/session.exceptions.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import {
   destroySession,
   orStoreUnavailable,
@@ -49,8 +46,8 @@ export class SessionsService {
   }
 
   /** Signs `profile` in on a brand-new session id, which stops session fixation (ASVS 5.0 V7.2.4). */
-  async start(req: Request, res: Response, profile: SessionProfile): Promise<void> {
-    await regenerateSession(req, res);
+  async start(req: Request, profile: SessionProfile): Promise<void> {
+    await regenerateSession(req);
     const now = Date.now();
     // Synchronous: 16 bytes take microseconds, and the async form would queue on libuv's thread
     // pool behind the argon2 verifies of the logins in flight.
@@ -59,27 +56,27 @@ export class SessionsService {
     Object.assign(req.session, requestClient(req));
     // Indexed before it is saved: a stray index entry is cleaned up on the next listing, while
     // a saved session missing from the index could not be listed or revoked.
-    await this.track(res, profile.id, req.sessionID);
-    await saveSession(req, res);
+    await this.track(profile.id, req.sessionID);
+    await saveSession(req);
   }
 
   /** Moves the current session to a new id and keeps its data (after a password change). */
-  async rotate(req: Request, res: Response): Promise<void> {
+  async rotate(req: Request): Promise<void> {
     const oldSid = req.sessionID;
     const data: Partial<SessionData> = { ...req.session };
     delete data.cookie;
-    await regenerateSession(req, res);
+    await regenerateSession(req);
     Object.assign(req.session, data, { lastSeenAt: Date.now() });
-    if (data.profile) await this.track(res, data.profile.id, req.sessionID);
-    await saveSession(req, res);
+    if (data.profile) await this.track(data.profile.id, req.sessionID);
+    await saveSession(req);
     if (data.profile) await this.forget(data.profile.id, oldSid);
   }
 
   /** Ends the current session on a timeout; the request goes on without a signed-in user. */
-  async expire(req: Request, res: Response, reason: SessionEndReason): Promise<void> {
+  async expire(req: Request, reason: SessionEndReason): Promise<void> {
     const { profile, publicId } = req.session;
     const sid = req.sessionID;
-    await regenerateSession(req, res);
+    await regenerateSession(req);
     if (profile) await this.forget(profile.id, sid);
     this.audit.record(
       AUTH_AUDIT_EVENTS.sessionExpired,
@@ -111,12 +108,12 @@ export class SessionsService {
    * Revokes the caller's session with this public id. Returns true when it was the caller's own
    * session, whose cookie the caller should then clear.
    */
-  async revoke(req: Request, res: Response, publicId: string): Promise<boolean> {
+  async revoke(req: Request, publicId: string): Promise<boolean> {
     const userId = req.session.profile!.id;
     const target = (await this.liveSessions(userId)).find((s) => s.data.publicId === publicId);
-    if (!target) throw new SessionNotFoundException();
+    if (!target) throw new SessionAuthException('session_not_found');
     const current = target.sid === req.sessionID;
-    if (current) await destroySession(req, res);
+    if (current) await destroySession(req);
     else await destroyInStore(this.adapter.store, target.sid);
     await this.index!.remove(userId, target.sid);
     this.recordRevoked(userId, target.data.publicId, 'user', req);
@@ -154,12 +151,12 @@ export class SessionsService {
     return live;
   }
 
-  private async track(res: Response, userId: string, sid: string): Promise<void> {
-    if (this.index) await orStoreUnavailable(res, this.index.add(userId, sid));
+  private async track(userId: string, sid: string): Promise<void> {
+    if (this.index) await orStoreUnavailable(this.index.add(userId, sid));
   }
 
   private requireIndex(): SessionIndex {
-    if (!this.index) throw new SessionIndexUnavailableException();
+    if (!this.index) throw new SessionAuthException('session_list_unsupported');
     return this.index;
   }
 

@@ -1,3 +1,5 @@
+import { withQuery } from './url-query.js';
+
 const MAX_REDIRECT_LENGTH = 2048;
 const BASE = 'http://internal.invalid';
 
@@ -30,6 +32,5 @@ export function safeRedirectTarget(target: unknown, fallback = '/'): string {
 
 /** The login page URL carrying where to come back to. */
 export function loginRedirectUrl(loginUrl: string, next: string): string {
-  const separator = loginUrl.includes('?') ? '&' : '?';
-  return `${loginUrl}${separator}next=${encodeURIComponent(safeRedirectTarget(next))}`;
+  return withQuery(loginUrl, { next: safeRedirectTarget(next) });
 }

@@ -1,5 +1,6 @@
 // The options an app passes to SessionModule.forRoot / forRootAsync, nested by concern. Every
 // default and bound named here is enforced in one place: session-options.rules.ts.
+import type { NestMiddleware, Type } from '@nestjs/common';
 // eslint-disable-next-line no-restricted-imports -- type only, erased at build: the store contract (issue 12 point 3) moves this type into core/.
 import type { SessionStoreAdapter } from '../../stores/session-store.interface.js';
 
@@ -240,4 +241,29 @@ export interface SessionModuleOptions {
   securityHeaders?: boolean;
   /** Make the module global so `SessionGuard` can be used anywhere. Default true. */
   isGlobal?: boolean;
+  /**
+   * Mount the module's routes (`/auth/login`, `/auth/logout`, `/auth/me`, `/auth/csrf`,
+   * `/auth/sessions`, `/auth/password`). Default true. `false` keeps everything else (sessions,
+   * CSRF, `SessionGuard`, the exported services) for apps that write their own routes on top of
+   * `AuthService`. Like `isGlobal`, `forRootAsync` takes it next to `useFactory`, since Nest
+   * must know the controllers before any factory runs.
+   */
+  routes?: boolean;
+  /**
+   * A middleware class that replaces the built-in CORS step, or `false` to leave CORS to the app
+   * (`corsOrigins` then still feed the CSRF origin check). Built by Nest inside SessionModule.
+   * Default: the built-in `CorsMiddleware`.
+   */
+  corsMiddleware?: Type<NestMiddleware> | false;
+  /**
+   * A middleware class that replaces the built-in helmet step (turned off by
+   * `securityHeaders: false`). Built by Nest inside SessionModule. Default: the built-in one.
+   */
+  securityHeadersMiddleware?: Type<NestMiddleware>;
+  /**
+   * A middleware class that replaces the CSRF step (turned off by `csrf: false`), usually a
+   * subclass of `CsrfMiddleware` that overrides one protected step. Built by Nest inside
+   * SessionModule, so it gets `SESSION_OPTIONS` and `CsrfService`. Default: `CsrfMiddleware`.
+   */
+  csrfMiddleware?: Type<NestMiddleware>;
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import connectPgSimple from 'connect-pg-simple';
 import session, { type SessionData } from 'express-session';
 import pg from 'pg';
@@ -92,7 +93,7 @@ export async function createPostgresStoreAdapter(
   connection: PostgresConnectionOptions,
   ttlSeconds: number,
 ): Promise<SessionStoreAdapter> {
-  const logger = new Logger('SessionModule');
+  const logger = new Logger(SESSION_LOGGER_CONTEXT);
   const pool = new pg.Pool({
     connectionString: connection.url,
     connectionTimeoutMillis: connection.timeoutMs,

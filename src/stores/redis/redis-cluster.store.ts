@@ -1,5 +1,6 @@
 // stores/redis/ — Redis and Redis Cluster backends (node-redis), loaded only when chosen.
 import { Logger } from '@nestjs/common';
+import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import { createCluster, type RedisClusterType } from 'redis';
 import { BackgroundRetry, reconnectDelay } from '../background-retry.js';
 import { logOutages, RedisSessionStore, type RedisSessionSettings } from './redis.store.js';
@@ -36,7 +37,7 @@ export async function createRedisClusterStoreAdapter(
   settings: RedisSessionSettings,
 ): Promise<SessionStoreAdapter> {
   const { prefix, ttlSeconds, indexTtlSeconds, serializer } = settings;
-  const logger = new Logger('SessionModule');
+  const logger = new Logger(SESSION_LOGGER_CONTEXT);
   const cluster = createCluster({
     rootNodes: connection.nodes.map((node) => ({
       url: `${connection.tls ? 'rediss' : 'redis'}://${node}`,

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
@@ -92,7 +93,7 @@ export async function createRedisStoreAdapter(
   settings: RedisSessionSettings,
 ): Promise<SessionStoreAdapter> {
   const { prefix, ttlSeconds, indexTtlSeconds, serializer } = settings;
-  const logger = new Logger('SessionModule');
+  const logger = new Logger(SESSION_LOGGER_CONTEXT);
   const client = createClient({
     url: connection.url,
     // Fail fast while disconnected instead of queueing requests until Redis returns (the hangs
@@ -155,7 +156,7 @@ export function logOutages(
   readyEvent: string,
   label: string,
 ): void {
-  const logger = new Logger('SessionModule');
+  const logger = new Logger(SESSION_LOGGER_CONTEXT);
   let down = false;
   emitter.on(errorEvent, (err?: Error) => {
     if (!down) logger.error(`${label} unreachable: ${err?.message ?? 'unknown error'}`);
