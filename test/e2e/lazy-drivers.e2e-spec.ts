@@ -25,7 +25,7 @@ const driversIn = (packages: string[]) => packages.filter((p) => DRIVERS.include
 
 describe('store drivers load only when their store is chosen', () => {
   it('boots the memory store without loading redis or pg', async () => {
-    const { packages, error } = await boot({ store: 'memory' });
+    const { packages, error } = await boot({ store: { kind: 'memory' } });
     expect(error).toBeUndefined();
     // The memory backend itself is loaded on demand too: proof the hooks saw the lazy import.
     expect(packages).toContain('lru-cache');
@@ -35,9 +35,7 @@ describe('store drivers load only when their store is chosen', () => {
   it('loads redis, and not pg, for the redis store', async () => {
     // Nothing listens there: the app boots anyway and keeps retrying.
     const { packages, error } = await boot({
-      store: 'redis',
-      redisUrl: 'redis://127.0.0.1:1',
-      storeTimeoutMs: 200,
+      store: { kind: 'redis', url: 'redis://127.0.0.1:1', timeoutMs: 200 },
     });
     expect(error).toBeUndefined();
     expect(driversIn(packages)).toEqual(['@redis/client', 'redis']);
@@ -45,7 +43,7 @@ describe('store drivers load only when their store is chosen', () => {
 
   it('names the package to install when the chosen store’s driver is missing', async () => {
     const { error } = await boot(
-      { store: 'postgres', databaseUrl: 'postgres://app@127.0.0.1:1/app', storeTimeoutMs: 200 },
+      { store: { kind: 'postgres', url: 'postgres://app@127.0.0.1:1/app', timeoutMs: 200 } },
       'pg',
     );
     expect(error).toBe(

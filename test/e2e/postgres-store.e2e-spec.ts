@@ -100,9 +100,7 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
     const backend = await createPostgresBackend(
       resolveSessionOptions({
         secrets: ['prune-test'],
-        store: 'postgres',
-        databaseUrl: db.url,
-        pruneIntervalSeconds: 1,
+        store: { kind: 'postgres', url: db.url, pruneIntervalSeconds: 1 },
       }),
     );
     try {

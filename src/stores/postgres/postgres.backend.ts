@@ -3,6 +3,8 @@ import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
+import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import { BackgroundRetry } from '../background-retry.js';
 import { PostgresSessionIndex } from './postgres.index.js';
 import {
@@ -18,12 +20,13 @@ import {
  * Expired rows are never read and are deleted every `pruneIntervalSeconds`.
  */
 export function createPostgresBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
-  const logger = new Logger('SessionModule');
+  const store = options.store as ResolvedStoreOf<'postgres'>;
+  const logger = new Logger(SESSION_LOGGER_CONTEXT);
   const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
+    connectionString: store.url,
     // The Store bounds each call; these also give the pool its connections back in that time.
-    connectionTimeoutMillis: options.storeTimeoutMs,
-    query_timeout: options.storeTimeoutMs,
+    connectionTimeoutMillis: store.timeoutMs,
+    query_timeout: store.timeoutMs,
     application_name: 'nest-session-auth',
   });
   // An idle connection that breaks is reported here; unheard, it would crash the process. The
@@ -35,7 +38,7 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     (err) =>
       logger.error(`PostgreSQL session store: cannot create the session table: ${err.message}`),
   );
-  const pruner = new Pruner(pool, options.pruneIntervalSeconds, logger);
+  const pruner = new Pruner(pool, store.pruneIntervalSeconds, logger);
   table.onSuccess(() => pruner.start());
 
   const expiry = (ttlSeconds: number) => Date.now() / 1000 + ttlSeconds;

@@ -3,6 +3,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
 import { reconnectDelay } from '../background-retry.js';
 import { RedisSessionIndex } from './redis.index.js';
 
@@ -15,12 +16,13 @@ type RedisLifecycle = Pick<SessionBackend, 'kind' | 'ready' | 'ping' | 'close'>;
  * is `SET … XX`, which writes only if the key still exists, so it never creates.
  */
 export function createRedisBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+  const store = options.store as ResolvedStoreOf<'redis'>;
   const client = createClient({
-    url: options.redisUrl,
+    url: store.url,
     // Fail fast while disconnected instead of queueing requests until Redis returns (the hangs
     // reported in connect-redis #373 and #400).
     disableOfflineQueue: true,
-    socket: { connectTimeout: options.storeTimeoutMs, reconnectStrategy: reconnectDelay },
+    socket: { connectTimeout: store.timeoutMs, reconnectStrategy: reconnectDelay },
   }) as RedisClientType;
   logOutages(client, 'error', 'ready', 'Redis session store');
   // The client keeps reconnecting on its own; the Store only waits for the first connection.
@@ -28,7 +30,7 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
   connected.catch(() => undefined);
 
   return Promise.resolve(
-    redisBackend(client, options, {
+    redisBackend(client, redisKeys(options), {
       kind: 'redis',
       ready: async () => {
         await connected;
@@ -42,6 +44,17 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
   );
 }
 
+/** How keys are named and how long an index entry may live. */
+export interface RedisKeys {
+  keyPrefix: string;
+  absoluteTimeoutSeconds: number;
+}
+
+export function redisKeys(options: ResolvedSessionOptions): RedisKeys {
+  const store = options.store as ResolvedStoreOf<'redis' | 'cluster'>;
+  return { keyPrefix: store.keyPrefix, absoluteTimeoutSeconds: options.timeouts.absoluteSeconds };
+}
+
 /**
  * The commands a session backend sends, the same on one Redis and on a Cluster: each names a
  * single key, which a cluster always accepts. The per-user index and the login counters live in
@@ -49,7 +62,7 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
  */
 export function redisBackend(
   client: RedisClientType | RedisClusterType,
-  options: Pick<ResolvedSessionOptions, 'keyPrefix' | 'absoluteTimeoutSeconds'>,
+  options: RedisKeys,
   lifecycle: RedisLifecycle,
 ): SessionBackend {
   const prefix = options.keyPrefix;
