@@ -3,6 +3,7 @@ import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import { reconnectDelay } from './background-retry.js';
+import { reconnectOnFalseReady } from './false-ready.guard.js';
 import type { SessionSerializer } from './compact-session.serializer.js';
 import { forgetFreshSession, isFreshSession } from './fresh-sessions.js';
 import { redisSessionExtras } from './redis-session.extras.js';
@@ -105,6 +106,7 @@ export async function createRedisStoreAdapter(
   }) as RedisClientType;
 
   logOutages(client, 'error', 'ready', 'Redis session store');
+  reconnectOnFalseReady(client, () => logger.error('Redis session store: reconnecting failed'));
 
   const connected = client.connect().then(
     () => true,
