@@ -14,14 +14,21 @@ export default function armExitWatchdog(): void {
     const open = process
       .getActiveResourcesInfo()
       .filter((kind) => kind !== 'TTYWrap' && kind !== 'PipeWrap');
+    const children = childProcesses();
     const lines = [
       `\nJest had not exited ${GRACE_MS / 1000} s after the last test: something a test started is still open.`,
       `Open handles: ${summarise(open) || 'none reported'}.`,
-      ...childProcesses().map((command) => `Child process still running: ${command}`),
+      ...children.map(({ command }) => `Child process still running, now killed: ${command}`),
       'Find the test file with --detectOpenHandles; each must stop what it started in afterAll.',
     ];
     process.stderr.write(`${lines.join('\n')}\n`);
-    // The 'exit' handlers of the test helpers SIGKILL the servers they started.
+    for (const { pid } of children) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // It ended in the meantime.
+      }
+    }
     process.exit(1);
   }, GRACE_MS).unref();
 }
@@ -32,8 +39,8 @@ function summarise(kinds: string[]): string {
   return [...counts].map(([kind, n]) => `${kind} ×${n}`).join(', ');
 }
 
-/** The command lines of this process's children (Linux /proc; nothing elsewhere). */
-function childProcesses(): string[] {
+/** This process's children (Linux /proc; none found elsewhere). */
+function childProcesses(): { pid: number; command: string }[] {
   try {
     return readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
@@ -44,7 +51,7 @@ function childProcesses(): string[] {
           const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
           if (ppid !== process.pid) return [];
           const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-          return [command.trim().slice(0, 120)];
+          return [{ pid: Number(pid), command: command.trim().slice(0, 120) }];
         } catch {
           return [];
         }
