@@ -5,8 +5,11 @@ import { ConfigService } from '@nestjs/config';
 import { createDemoApp } from './demo/bootstrap.js';
 import { demoConfig, type DemoConfig } from './demo/demo.config.js';
 import { exitGracefullyOn } from './demo/graceful-shutdown.js';
-import { sessionOptionsFromEnv } from './session/session.config.js';
-import { resolveSessionOptions, SessionSetupError } from './session/session-options.resolver.js';
+import { sessionOptionsFromEnv } from './core/options/session.config.js';
+import {
+  resolveSessionOptions,
+  SessionSetupError,
+} from './core/options/session-options.resolver.js';
 
 const logger = new Logger('Demo');
 

@@ -1,7 +1,8 @@
+// auth/ — the routes the module owns (login, logout, password, sessions) and the services behind them.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
 /**
  * Names an attempted account without its email: HMAC-SHA256 keyed with the first session secret,

@@ -9,21 +9,21 @@ import {
   Res,
   UseGuards,
   UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CsrfService, type CsrfTokenResponse } from '../security/csrf.service.js';
-import { CurrentUser } from '../session/current-user.decorator.js';
-import { Public } from '../session/public.decorator.js';
-import { isFormPost } from '../session/request-kind.js';
-import { safeRedirectTarget } from '../session/safe-redirect.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import type { SessionProfile } from '../session/session-data.augmentation.js';
-import { InvalidCredentialsException } from '../session/session.exceptions.js';
-import { SessionGuard } from '../session/session.guard.js';
+import { CurrentUser } from '../access/current-user.decorator.js';
+import { Public } from '../access/public.decorator.js';
+import { isFormPost } from '../core/http/request-kind.js';
+import { safeRedirectTarget } from '../core/http/safe-redirect.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
+import { isSessionError } from '../core/errors/session-auth.exception.js';
+import { SessionValidationPipe } from '../core/http/session-validation.pipe.js';
+import { withQuery } from '../core/http/url-query.js';
+import { SessionRoutesGuard } from '../access/session-routes.guard.js';
 import { requireSession } from '../session/session-persistence.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
-import { TooManyLoginAttemptsException } from './auth.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './login.dto.js';
 
@@ -33,9 +33,8 @@ export interface ProfileResponse {
 
 /** `/auth`: JSON for SPAs and API clients, redirects for classic HTML form posts. */
 @Controller('auth')
-@UseGuards(SessionGuard)
-// Its own pipe, so the routes validate the same whatever global pipes the app sets.
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+@UseGuards(SessionRoutesGuard)
+@UsePipes(SessionValidationPipe)
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
@@ -53,13 +52,16 @@ export class AuthController {
   ): Promise<ProfileResponse | void> {
     const form = isFormPost(req);
     try {
-      const profile = await this.auth.login(req, res, dto.email, dto.password);
+      const profile = await this.auth.login(req, dto.email, dto.password);
       if (!form) return { profile };
       res.redirect(303, safeRedirectTarget(dto.next));
     } catch (err) {
       const error = formLoginError(err);
       if (!form || !error) throw err;
-      res.redirect(303, this.loginPage({ error, next: safeRedirectTarget(dto.next) }));
+      res.redirect(
+        303,
+        withQuery(this.options.loginUrl, { error, next: safeRedirectTarget(dto.next) }),
+      );
     }
   }
 
@@ -81,7 +83,7 @@ export class AuthController {
   @Public()
   @Get('csrf')
   csrfToken(@Req() req: Request, @Res({ passthrough: true }) res: Response): CsrfTokenResponse {
-    requireSession(req, res);
+    requireSession(req);
     return { token: this.csrf.issue(req, res) };
   }
 
@@ -89,16 +91,11 @@ export class AuthController {
   me(@CurrentUser() profile: SessionProfile): ProfileResponse {
     return { profile };
   }
-
-  private loginPage(query: Record<string, string>): string {
-    const separator = this.options.loginUrl.includes('?') ? '&' : '?';
-    return `${this.options.loginUrl}${separator}${new URLSearchParams(query).toString()}`;
-  }
 }
 
 /** What the login page should say after a failed form post; undefined for other errors. */
 function formLoginError(err: unknown): 'invalid' | 'throttled' | undefined {
-  if (err instanceof InvalidCredentialsException) return 'invalid';
-  if (err instanceof TooManyLoginAttemptsException) return 'throttled';
+  if (isSessionError(err, 'invalid_credentials')) return 'invalid';
+  if (isSessionError(err, 'too_many_attempts')) return 'throttled';
   return undefined;
 }

@@ -1,13 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { SESSION_OPTIONS, USER_DIRECTORY } from '../session/session.constants.js';
-import type { SessionProfile } from '../session/session-data.augmentation.js';
-import {
-  HttpsRequiredException,
-  InvalidCredentialsException,
-} from '../session/session.exceptions.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { SESSION_OPTIONS, USER_DIRECTORY } from '../core/session.constants.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import {
   clearSessionCookie,
   destroySession,
@@ -15,8 +12,8 @@ import {
 } from '../session/session-persistence.js';
 import { SessionsService } from '../session/sessions.service.js';
 import { AccountHasher } from './account.hasher.js';
-import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
-import { AuditService } from './audit.service.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
 import { LoginThrottler } from './login.throttler.js';
 import { PasswordHasher } from './password.hasher.js';
 import type { UserDirectory, UserRecord } from './user-directory.interface.js';
@@ -56,29 +53,23 @@ export class AuthService implements OnModuleInit {
    * Checks the credentials under the brute-force limits, then starts a new session: a fresh id
    * on every login stops session fixation, and the session is saved before the answer goes out.
    */
-  async login(
-    req: Request,
-    res: Response,
-    email: string,
-    password: string,
-  ): Promise<SessionProfile> {
-    requireSession(req, res);
-    if (this.options.cookieSecure && !req.secure) throw new HttpsRequiredException();
+  async login(req: Request, email: string, password: string): Promise<SessionProfile> {
+    requireSession(req);
+    if (this.options.cookieSecure && !req.secure) throw new SessionAuthException('https_required');
 
     const normalized = normalizeEmail(email);
     const account = this.accounts.hash(normalized);
-    const user = await this.throttler.guard(req, res, account, async () => {
-      try {
-        return await this.verifyCredentials(normalized, password);
-      } catch (err) {
-        if (err instanceof InvalidCredentialsException) {
-          this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
-        }
-        throw err;
+    const user = await this.throttler.guard(req, account, async () => {
+      const found = await this.verifyPassword(normalized, password);
+      if (!found) {
+        this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
+        throw new SessionAuthException('invalid_credentials');
       }
+      await this.rehashIfWeak(found, password);
+      return found;
     });
     const profile = toProfile(user);
-    await this.sessions.start(req, res, profile);
+    await this.sessions.start(req, profile);
     this.audit.record(
       AUTH_AUDIT_EVENTS.loginSucceeded,
       { userId: user.id, accountHash: account, sessionId: req.session.publicId },
@@ -89,26 +80,27 @@ export class AuthService implements OnModuleInit {
 
   /** Deletes the session in the store and expires the cookie with the attributes it was set with. */
   async logout(req: Request, res: Response): Promise<void> {
-    const { profile, publicId } = requireSession(req, res);
+    const { profile, publicId } = requireSession(req);
     const sid = req.sessionID;
-    await destroySession(req, res);
+    await destroySession(req);
     clearSessionCookie(res, this.options);
     if (!profile) return;
     await this.sessions.forget(profile.id, sid);
     this.audit.record(AUTH_AUDIT_EVENTS.logout, { userId: profile.id, sessionId: publicId }, req);
   }
 
-  private async verifyCredentials(email: string, password: string): Promise<UserRecord> {
+  /**
+   * The user with this email when `password` is theirs, else undefined. It takes as long for an
+   * unknown email (a dummy hash is verified), so timing reveals no accounts (ASVS 5.0 V6.3.8).
+   * No brute-force limits here: callers run it under `LoginThrottler`.
+   */
+  async verifyPassword(email: string, password: string): Promise<UserRecord | undefined> {
     const user = await this.directory.findByEmail(email);
     if (!user) {
       await this.hasher.verifyDummy(password);
-      throw new InvalidCredentialsException();
+      return undefined;
     }
-    if (!(await this.hasher.verify(user.passwordHash, password))) {
-      throw new InvalidCredentialsException();
-    }
-    await this.rehashIfWeak(user, password);
-    return user;
+    return (await this.hasher.verify(user.passwordHash, password)) ? user : undefined;
   }
 
   /** Upgrades hashes made with weaker parameters while the plain password is at hand. */

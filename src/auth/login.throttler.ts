@@ -1,21 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { requestClient } from '../session/request-client.js';
-import { SESSION_OPTIONS, SESSION_STORE } from '../session/session.constants.js';
-import { InvalidCredentialsException } from '../session/session.exceptions.js';
+import type { Request } from 'express';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { requestClient } from '../core/http/request-client.js';
+import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
 import { orStoreUnavailable } from '../session/session-persistence.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
-import type {
-  RateLimiterSpec,
-  SessionStoreAdapter,
-} from '../session/stores/session-store.interface.js';
-import { AUTH_AUDIT_EVENTS } from './audit.constants.js';
-import { AuditService } from './audit.service.js';
-import {
-  InvalidCurrentPasswordException,
-  TooManyLoginAttemptsException,
-} from './auth.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import type { SessionStore } from '../stores/session.store.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
+import { isSessionError, SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { ipKey } from './ip-key.js';
 
 /** Failures in a row, and past lockouts, are forgotten a day after the first one. */
@@ -44,12 +37,11 @@ export class LoginThrottler {
 
   constructor(
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) store: SessionStore,
     private readonly audit: AuditService,
   ) {
     const limits = options.loginThrottle;
-    const limiter = (spec: RateLimiterSpec) =>
-      adapter.createRateLimiter?.(spec) ?? new RateLimiterMemory(spec);
+    const limiter = store.rateLimiter.bind(store);
     this.accountAttempts = limiter({
       keyPrefix: 'login-attempts:account',
       points: limits.accountMaxFailures,
@@ -72,14 +64,9 @@ export class LoginThrottler {
    * reached, a counted failure when it throws a credentials error, a reset when it succeeds.
    * A counter store that cannot be reached answers 503 (fail closed).
    */
-  async guard<T>(
-    req: Request,
-    res: Response,
-    account: string,
-    verify: () => Promise<T>,
-  ): Promise<T> {
+  async guard<T>(req: Request, account: string, verify: () => Promise<T>): Promise<T> {
     const ip = ipKey(requestClient(req).ip);
-    const verdict = await orStoreUnavailable(res, this.begin(ip, account));
+    const verdict = await orStoreUnavailable(this.begin(ip, account));
     if (!verdict.allowed) {
       const retryAfter = Math.max(1, Math.ceil(verdict.res.msBeforeNext / 1000));
       this.audit.record(
@@ -87,19 +74,18 @@ export class LoginThrottler {
         { accountHash: account, reason: verdict.reason },
         req,
       );
-      res.setHeader('Retry-After', String(retryAfter));
-      throw new TooManyLoginAttemptsException(retryAfter);
+      throw new SessionAuthException('too_many_attempts', { retryAfterSeconds: retryAfter });
     }
     let result: T;
     try {
       result = await verify();
     } catch (err) {
       if (isCredentialsFailure(err)) {
-        await orStoreUnavailable(res, this.failed(account, verdict.attempt));
+        await orStoreUnavailable(this.failed(account, verdict.attempt));
       }
       throw err;
     }
-    await orStoreUnavailable(res, this.succeeded(ip, account));
+    await orStoreUnavailable(this.succeeded(ip, account));
     return result;
   }
 
@@ -149,6 +135,6 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<Consu
 
 function isCredentialsFailure(err: unknown): boolean {
   return (
-    err instanceof InvalidCredentialsException || err instanceof InvalidCurrentPasswordException
+    isSessionError(err, 'invalid_credentials') || isSessionError(err, 'invalid_current_password')
   );
 }

@@ -1,17 +1,8 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Post,
-  Req,
-  Res,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { RequireRecentLogin } from '../session/require-recent-login.decorator.js';
-import { SessionGuard } from '../session/session.guard.js';
+import { Body, Controller, HttpCode, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
+import type { Request } from 'express';
+import { RequireRecentLogin } from '../access/require-recent-login.decorator.js';
+import { SessionRoutesGuard } from '../access/session-routes.guard.js';
+import { SessionValidationPipe } from '../core/http/session-validation.pipe.js';
 import { PasswordChangeDto } from './password-change.dto.js';
 import { PasswordService } from './password.service.js';
 
@@ -22,8 +13,8 @@ export interface PasswordChangeResponse {
 
 /** `POST /auth/password`: change the signed-in user's password. */
 @Controller('auth')
-@UseGuards(SessionGuard)
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+@UseGuards(SessionRoutesGuard)
+@UsePipes(SessionValidationPipe)
 export class PasswordController {
   constructor(private readonly passwords: PasswordService) {}
 
@@ -34,8 +25,7 @@ export class PasswordController {
   async change(
     @Body() dto: PasswordChangeDto,
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<PasswordChangeResponse> {
-    return { revokedSessions: await this.passwords.change(req, res, dto) };
+    return { revokedSessions: await this.passwords.change(req, dto) };
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { ARGON2D, ARGON2I, ARGON2ID, argon2Hash } from './argon2.js';
-import { resolveSessionOptions } from '../session/session-options.resolver.js';
+import { resolveSessionOptions } from '../core/options/session-options.resolver.js';
 import { PasswordHasher } from './password.hasher.js';
 
 const hasher = new PasswordHasher(resolveSessionOptions({ secrets: ['s'] }));

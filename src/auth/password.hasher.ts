@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ARGON2ID } from './argon2.js';
 import { Argon2Pool } from './argon2.pool.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
 /** `$argon2id$v=19$m=19456,t=2,p=1$…`: variant, version, parameters (in any order). */
 const PHC_ARGON2 = /^\$(argon2id|argon2i|argon2d)\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/;

@@ -11,11 +11,11 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RequireRecentLogin } from '../session/require-recent-login.decorator.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import { SessionNotFoundException } from '../session/session.exceptions.js';
-import { SessionGuard } from '../session/session.guard.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { RequireRecentLogin } from '../access/require-recent-login.decorator.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
+import { SessionRoutesGuard } from '../access/session-routes.guard.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { clearSessionCookie, orStoreUnavailable } from '../session/session-persistence.js';
 import type { SessionSummary } from '../session/session-summary.js';
 import { SessionsService } from '../session/sessions.service.js';
@@ -36,7 +36,7 @@ export interface RevokeOthersResponse {
  * V7.5.2). Ending sessions needs a recent sign-in, so a stolen session cannot lock the owner out.
  */
 @Controller('auth/sessions')
-@UseGuards(SessionGuard)
+@UseGuards(SessionRoutesGuard)
 export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
@@ -44,22 +44,15 @@ export class SessionsController {
   ) {}
 
   @Get()
-  async list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<SessionListResponse> {
-    return { sessions: await orStoreUnavailable(res, this.sessions.list(req)) };
+  async list(@Req() req: Request): Promise<SessionListResponse> {
+    return { sessions: await orStoreUnavailable(this.sessions.list(req)) };
   }
 
   @Post('revoke-others')
   @HttpCode(200)
   @RequireRecentLogin()
-  async revokeOthers(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<RevokeOthersResponse> {
+  async revokeOthers(@Req() req: Request): Promise<RevokeOthersResponse> {
     const revoked = await orStoreUnavailable(
-      res,
       this.sessions.revokeAllSessions(req.session.profile!.id, {
         except: req.sessionID,
         reason: 'user',
@@ -79,8 +72,8 @@ export class SessionsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     // An id that cannot exist gets the same answer as one that does not.
-    if (!PUBLIC_ID.test(id)) throw new SessionNotFoundException();
-    const wasCurrent = await orStoreUnavailable(res, this.sessions.revoke(req, res, id));
+    if (!PUBLIC_ID.test(id)) throw new SessionAuthException('session_not_found');
+    const wasCurrent = await orStoreUnavailable(this.sessions.revoke(req, id));
     if (wasCurrent) clearSessionCookie(res, this.options);
   }
 }

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { SessionSetupError } from '../session/session-options.resolver.js';
+import { SessionSetupError } from '../core/options/session-options.resolver.js';
 
 export interface DemoUserSeed {
   email: string;

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CsrfService } from '../security/csrf.service.js';
-import { CurrentUser } from '../session/current-user.decorator.js';
-import { Public } from '../session/public.decorator.js';
-import { safeRedirectTarget } from '../session/safe-redirect.js';
-import type { SessionProfile } from '../session/session-data.augmentation.js';
+import { CurrentUser } from '../access/current-user.decorator.js';
+import { Public } from '../access/public.decorator.js';
+import { safeRedirectTarget } from '../core/http/safe-redirect.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
 import type { PageVisit } from './demo-session.augmentation.js';
 import { homePage, loginPage, type LoginPageError, profilePage } from './views.js';
 

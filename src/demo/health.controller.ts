@@ -5,8 +5,8 @@ import {
   HealthIndicatorService,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { SessionStoreHealthIndicator } from '../session/health/session-store.health.js';
-import { Public } from '../session/public.decorator.js';
+import { SessionStoreHealthIndicator } from '../session/session-store.health.js';
+import { Public } from '../access/public.decorator.js';
 
 /**
  * `GET /health` for load balancers and readiness probes, `GET /health/live` for liveness probes.

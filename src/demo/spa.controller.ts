@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Public } from '../session/public.decorator.js';
+import { Public } from '../access/public.decorator.js';
 import { loadSpaAsset } from './spa-assets.js';
 
 /**

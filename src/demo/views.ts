@@ -1,4 +1,4 @@
-import type { SessionProfile } from '../session/session-data.augmentation.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
 import type { PageVisit } from './demo-session.augmentation.js';
 
 const ESCAPES: Record<string, string> = {

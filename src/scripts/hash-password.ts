@@ -2,7 +2,7 @@
 // Usage: printf '%s' 'my password' | npm run -s hash-password
 // The password is read from stdin, not argv, so it stays out of shell history and `ps`.
 import { ARGON2ID, argon2Hash } from '../auth/argon2.js';
-import { DEFAULT_PASSWORD_HASH_OPTIONS } from '../session/session-options.resolver.js';
+import { DEFAULT_PASSWORD_HASH_OPTIONS } from '../core/options/session-options.resolver.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,7 +1,9 @@
+// security/ — browser defences mounted by the module: CSRF (origin check and token), CORS allowlist, security headers.
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { allowedOrigins } from './request-origin.js';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 /** Preflight answers are cached this long (seconds); Chromium caps it at 7200. */
@@ -18,7 +20,7 @@ export class CorsMiddleware implements NestMiddleware {
   private readonly allowed: ReadonlySet<string>;
 
   constructor(@Inject(SESSION_OPTIONS) options: ResolvedSessionOptions) {
-    this.allowed = new Set(options.corsOrigins);
+    this.allowed = allowedOrigins(options);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

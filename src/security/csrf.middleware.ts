@@ -1,12 +1,12 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { isFormPost } from '../session/request-kind.js';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
+import { isFormPost } from '../core/http/request-kind.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
 import { storeUnavailable } from '../session/session-persistence.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
-import { CsrfOriginException, CsrfTokenException } from './csrf.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { CsrfService } from './csrf.service.js';
-import { isAllowedSource } from './request-origin.js';
+import { allowedOrigins, isAllowedSource } from './request-origin.js';
 
 /** Methods that must not change state (RFC 9110 §9.2.1); everything else needs the checks. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -19,7 +19,8 @@ export const CSRF_FORM_FIELD = '_csrf';
  * middleware. It is middleware rather than a guard on purpose: no route, `@Public()` ones
  * included (login and logout are both forgeable), can opt out by metadata, and routes added
  * later are covered without anyone remembering to.
- * Each step is a protected method, so an app can subclass it and override one.
+ * Each step is a protected method, so an app can subclass it, override one, and mount the
+ * subclass with the `csrfMiddleware` option.
  */
 @Injectable()
 export class CsrfMiddleware implements NestMiddleware {
@@ -29,24 +30,24 @@ export class CsrfMiddleware implements NestMiddleware {
     @Inject(SESSION_OPTIONS) protected readonly options: ResolvedSessionOptions,
     protected readonly csrf: CsrfService,
   ) {
-    this.allowedOrigins = new Set(options.corsOrigins);
+    this.allowedOrigins = allowedOrigins(options);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
     if (!this.options.csrf) return next();
     this.csrf.trackSession(req, res);
     if (SAFE_METHODS.has(req.method)) return next();
-    if (!isAllowedSource(req, this.allowedOrigins)) throw new CsrfOriginException();
+    if (!isAllowedSource(req, this.allowedOrigins)) {
+      throw new SessionAuthException('csrf_origin_refused');
+    }
     // The store failed to load the session: whatever the token, the answer is 503, not 403.
-    if (!req.session) throw storeUnavailable(res);
+    if (!req.session) throw storeUnavailable();
     const submitted = this.submittedToken(req);
     if (submitted === undefined || !this.csrf.verify(req, submitted)) {
       // The refusal carries the right cookie, so a same-origin SPA can simply retry once.
       this.csrf.issue(req, res);
-      throw new CsrfTokenException(
-        submitted === undefined,
-        this.options.csrfHeaderName,
-        this.options.csrfCookieName,
+      throw new SessionAuthException(
+        submitted === undefined ? 'csrf_token_missing' : 'csrf_token_invalid',
       );
     }
     next();

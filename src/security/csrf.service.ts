@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import onHeaders from 'on-headers';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import { sessionCookieOptions } from '../session/session-cookie.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import { sessionCookieOptions } from '../core/http/session-cookie.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import {
   anonymousCsrfToken,
   isAnonymousCsrfToken,

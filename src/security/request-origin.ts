@@ -1,4 +1,17 @@
 import type { Request } from 'express';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+
+const originSets = new WeakMap<ResolvedSessionOptions, ReadonlySet<string>>();
+
+/**
+ * `corsOrigins` as a set, built once per options object: CORS answers these origins, and the
+ * CSRF origin check accepts the same ones.
+ */
+export function allowedOrigins(options: ResolvedSessionOptions): ReadonlySet<string> {
+  let set = originSets.get(options);
+  if (!set) originSets.set(options, (set = new Set(options.corsOrigins)));
+  return set;
+}
 
 /**
  * Where an unsafe request says it comes from: the `Origin` header, or lacking it the origin of

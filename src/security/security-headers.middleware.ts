@@ -1,8 +1,8 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { SESSION_OPTIONS } from '../session/session.constants.js';
-import type { ResolvedSessionOptions } from '../session/session-options.resolver.js';
+import { SESSION_OPTIONS } from '../core/session.constants.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
 /**
  * helmet, tuned for a JSON API that also serves a few plain pages (login form, profile):

@@ -1,6 +1,7 @@
+// session/ — the express-session pipeline: loading and saving, idle and absolute timeouts, and the per-user session index.
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
-import type { ResolvedSessionOptions } from './session-options.resolver.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
 /** Why the server ended a session: unused too long, or signed in too long ago. */
 export type SessionEndReason = 'idle' | 'absolute';

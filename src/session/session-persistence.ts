@@ -1,42 +1,39 @@
 import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { ResolvedSessionOptions } from './session-options.resolver.js';
-import {
-  STORE_RETRY_AFTER_SECONDS,
-  SessionStoreUnavailableException,
-} from './session.exceptions.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 
 /** Promise forms of express-session's callbacks; a store failure becomes a 503 (fail closed). */
-export function regenerateSession(req: Request, res: Response): Promise<void> {
-  return settle(req, res, (done) => requireSession(req, res).regenerate(done));
+export function regenerateSession(req: Request): Promise<void> {
+  return settle(req, (done) => requireSession(req).regenerate(done));
 }
 
-export function saveSession(req: Request, res: Response): Promise<void> {
-  return settle(req, res, (done) => requireSession(req, res).save(done));
+export function saveSession(req: Request): Promise<void> {
+  return settle(req, (done) => requireSession(req).save(done));
 }
 
-export function destroySession(req: Request, res: Response): Promise<void> {
-  return settle(req, res, (done) => requireSession(req, res).destroy(done));
+export function destroySession(req: Request): Promise<void> {
+  return settle(req, (done) => requireSession(req).destroy(done));
 }
 
 /** req.session, or a 503 when the session middleware could not load it from the store. */
-export function requireSession(req: Request, res: Response): NonNullable<Request['session']> {
-  if (!req.session) throw storeUnavailable(res);
+export function requireSession(req: Request): NonNullable<Request['session']> {
+  if (!req.session) throw storeUnavailable();
   return req.session;
 }
 
-export function storeUnavailable(res: Response): SessionStoreUnavailableException {
-  res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
-  return new SessionStoreUnavailableException();
+/** 503 `session_store_unavailable`, with its Retry-After. */
+export function storeUnavailable(cause?: unknown): SessionAuthException {
+  return new SessionAuthException('session_store_unavailable', { cause });
 }
 
 /** `work`, with any failure of the store behind it answered 503 (fail closed). */
-export async function orStoreUnavailable<T>(res: Response, work: Promise<T>): Promise<T> {
+export async function orStoreUnavailable<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
     if (err instanceof HttpException) throw err;
-    throw storeUnavailable(res);
+    throw storeUnavailable(err);
   }
 }
 
@@ -57,11 +54,7 @@ export function clearSessionCookie(
   });
 }
 
-function settle(
-  req: Request,
-  res: Response,
-  run: (done: (err?: unknown) => void) => void,
-): Promise<void> {
+function settle(req: Request, run: (done: (err?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     try {
       run((err) => {
@@ -69,7 +62,7 @@ function settle(
         // express-session's regenerate makes a new session even when the destroy failed; drop it
         // so the 503 carries no Set-Cookie for a session the store never recorded.
         req.session = undefined as never;
-        reject(storeUnavailable(res));
+        reject(storeUnavailable(err));
       });
     } catch (err) {
       reject(err);

@@ -1,26 +1,31 @@
 import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { SESSION_OPTIONS, SESSION_STORE } from './session.constants.js';
-import { sessionCookieOptions } from './session-cookie.js';
-import type { ResolvedSessionOptions } from './session-options.resolver.js';
-import { trackFreshSessions } from './stores/fresh-sessions.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+import {
+  SESSION_LOGGER_CONTEXT,
+  SESSION_OPTIONS,
+  SESSION_STORE,
+} from '../core/session.constants.js';
+import { sessionCookieOptions } from '../core/http/session-cookie.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 /** express-session, mounted by SessionModule so that importing the module is enough. */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
-  private readonly logger = new Logger('SessionModule');
+  private readonly logger = new Logger(SESSION_LOGGER_CONTEXT);
   private readonly handler: RequestHandler;
 
   constructor(
     @Inject(SESSION_OPTIONS) options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) store: SessionStore,
   ) {
     this.handler = session({
       name: options.cookieName,
       secret: options.secrets,
-      store: adapter.store,
+      store,
+      // The store makes the ids, so it knows which session this request may create (see genid).
+      genid: (req) => store.genid(req),
       // Never write a session nobody changed, nor create one for anonymous visitors.
       resave: false,
       saveUninitialized: false,
@@ -29,7 +34,6 @@ export class SessionMiddleware implements NestMiddleware {
       unset: 'keep',
       cookie: sessionCookieOptions(options),
     });
-    trackFreshSessions(adapter.store);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { randomBytes } from 'node:crypto';
-import { AUTH_AUDIT_EVENTS } from '../auth/audit.constants.js';
-import { AuditService } from '../auth/audit.service.js';
-import { requestClient } from './request-client.js';
-import { SESSION_INDEX, SESSION_STORE } from './session.constants.js';
-import type { SessionProfile } from './session-data.augmentation.js';
+import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
+import { AuditService } from '../audit/audit.service.js';
+import { requestClient } from '../core/http/request-client.js';
+import { SESSION_STORE } from '../core/session.constants.js';
+import type { SessionProfile } from '../core/session-data.augmentation.js';
 import type { SessionEndReason } from './session-expiry.js';
-import {
-  SessionIndexUnavailableException,
-  SessionNotFoundException,
-} from './session.exceptions.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import {
   destroySession,
   orStoreUnavailable,
@@ -19,9 +16,7 @@ import {
   saveSession,
 } from './session-persistence.js';
 import { type SessionSummary, summarize } from './session-summary.js';
-import type { SessionIndex } from './stores/session-index.interface.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
-import { destroyInStore, loadFromStore } from './stores/store-calls.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 export interface RevokeOptions {
   /** A session id to keep (the caller's own, for "sign out everywhere else"). */
@@ -38,19 +33,13 @@ type LiveSession = { sid: string; data: SessionData };
 @Injectable()
 export class SessionsService {
   constructor(
-    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
-    @Inject(SESSION_INDEX) private readonly index: SessionIndex | null,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
     private readonly audit: AuditService,
   ) {}
 
-  /** False when the store keeps no per-user index: sessions can then not be listed or revoked. */
-  get tracksSessions(): boolean {
-    return this.index !== null;
-  }
-
   /** Signs `profile` in on a brand-new session id, which stops session fixation (ASVS 5.0 V7.2.4). */
-  async start(req: Request, res: Response, profile: SessionProfile): Promise<void> {
-    await regenerateSession(req, res);
+  async start(req: Request, profile: SessionProfile): Promise<void> {
+    await regenerateSession(req);
     const now = Date.now();
     // Synchronous: 16 bytes take microseconds, and the async form would queue on libuv's thread
     // pool behind the argon2 verifies of the logins in flight.
@@ -59,27 +48,27 @@ export class SessionsService {
     Object.assign(req.session, requestClient(req));
     // Indexed before it is saved: a stray index entry is cleaned up on the next listing, while
     // a saved session missing from the index could not be listed or revoked.
-    await this.track(res, profile.id, req.sessionID);
-    await saveSession(req, res);
+    await this.track(profile.id, req.sessionID);
+    await saveSession(req);
   }
 
   /** Moves the current session to a new id and keeps its data (after a password change). */
-  async rotate(req: Request, res: Response): Promise<void> {
+  async rotate(req: Request): Promise<void> {
     const oldSid = req.sessionID;
     const data: Partial<SessionData> = { ...req.session };
     delete data.cookie;
-    await regenerateSession(req, res);
+    await regenerateSession(req);
     Object.assign(req.session, data, { lastSeenAt: Date.now() });
-    if (data.profile) await this.track(res, data.profile.id, req.sessionID);
-    await saveSession(req, res);
+    if (data.profile) await this.track(data.profile.id, req.sessionID);
+    await saveSession(req);
     if (data.profile) await this.forget(data.profile.id, oldSid);
   }
 
   /** Ends the current session on a timeout; the request goes on without a signed-in user. */
-  async expire(req: Request, res: Response, reason: SessionEndReason): Promise<void> {
+  async expire(req: Request, reason: SessionEndReason): Promise<void> {
     const { profile, publicId } = req.session;
     const sid = req.sessionID;
-    await regenerateSession(req, res);
+    await regenerateSession(req);
     if (profile) await this.forget(profile.id, sid);
     this.audit.record(
       AUTH_AUDIT_EVENTS.sessionExpired,
@@ -93,7 +82,7 @@ export class SessionsService {
    * and an id left behind is removed by the next listing.
    */
   async forget(userId: string, sid: string): Promise<void> {
-    await this.index?.remove(userId, sid).catch(() => undefined);
+    await this.store.index.remove(userId, sid).catch(() => undefined);
   }
 
   /** The signed-in caller's live sessions, most recently used first. */
@@ -111,14 +100,14 @@ export class SessionsService {
    * Revokes the caller's session with this public id. Returns true when it was the caller's own
    * session, whose cookie the caller should then clear.
    */
-  async revoke(req: Request, res: Response, publicId: string): Promise<boolean> {
+  async revoke(req: Request, publicId: string): Promise<boolean> {
     const userId = req.session.profile!.id;
     const target = (await this.liveSessions(userId)).find((s) => s.data.publicId === publicId);
-    if (!target) throw new SessionNotFoundException();
+    if (!target) throw new SessionAuthException('session_not_found');
     const current = target.sid === req.sessionID;
-    if (current) await destroySession(req, res);
-    else await destroyInStore(this.adapter.store, target.sid);
-    await this.index!.remove(userId, target.sid);
+    if (current) await destroySession(req);
+    else await this.store.remove(target.sid);
+    await this.store.index.remove(userId, target.sid);
     this.recordRevoked(userId, target.data.publicId, 'user', req);
     return current;
   }
@@ -129,8 +118,8 @@ export class SessionsService {
    */
   async revokeAllSessions(userId: string, options: RevokeOptions = {}): Promise<number> {
     const targets = (await this.liveSessions(userId)).filter((s) => s.sid !== options.except);
-    await Promise.all(targets.map((s) => destroyInStore(this.adapter.store, s.sid)));
-    await this.index!.remove(userId, ...targets.map((s) => s.sid));
+    await Promise.all(targets.map((s) => this.store.remove(s.sid)));
+    await this.store.index.remove(userId, ...targets.map((s) => s.sid));
     for (const { data } of targets) {
       this.recordRevoked(userId, data.publicId, options.reason ?? 'admin', options.req);
     }
@@ -143,10 +132,10 @@ export class SessionsService {
    * timers and cannot say whose they were.
    */
   private async liveSessions(userId: string): Promise<LiveSession[]> {
-    const index = this.requireIndex();
+    const { index } = this.store;
     const ids = await index.members(userId);
     const loaded = await Promise.all(
-      ids.map(async (sid) => ({ sid, data: await loadFromStore(this.adapter.store, sid) })),
+      ids.map(async (sid) => ({ sid, data: await this.store.read(sid) })),
     );
     const live = loaded.filter((s): s is LiveSession => s.data?.profile?.id === userId);
     const gone = loaded.filter((s) => s.data?.profile?.id !== userId).map((s) => s.sid);
@@ -154,13 +143,8 @@ export class SessionsService {
     return live;
   }
 
-  private async track(res: Response, userId: string, sid: string): Promise<void> {
-    if (this.index) await orStoreUnavailable(res, this.index.add(userId, sid));
-  }
-
-  private requireIndex(): SessionIndex {
-    if (!this.index) throw new SessionIndexUnavailableException();
-    return this.index;
+  private async track(userId: string, sid: string): Promise<void> {
+    await orStoreUnavailable(this.store.index.add(userId, sid));
   }
 
   private recordRevoked(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { isSafeRedirect } from '../../src/session/safe-redirect.js';
+import { isSafeRedirect } from '../../src/core/http/safe-redirect.js';
 import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
 import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
 import { freePort } from '../support/free-port.js';

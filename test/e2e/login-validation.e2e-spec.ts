@@ -38,7 +38,9 @@ describe('POST /auth/login input validation', () => {
   ])('answers 400 with a message for %s', async (_name, body, message) => {
     const res = await login(body);
     expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'invalid_request' });
     expect(JSON.stringify(res.body.message)).toMatch(message);
+    expect(JSON.stringify(res.body.errors)).toMatch(message);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 

@@ -14,7 +14,7 @@ import { freePort } from '../support/free-port.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
 
-// The shipped config/nginx.conf in front of the built app, as deployed (see README, "Deploying").
+// The shipped config/nginx.conf in front of the built app, as deployed (see docs/deploying.md).
 describe('behind nginx terminating TLS with config/nginx.conf', () => {
   let redis: RedisServer;
   let keys: RedisClientType;

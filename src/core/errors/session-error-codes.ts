@@ -1,0 +1,110 @@
+// core/errors/ — every error the module answers with (one row per code in the table below, one
+// exception class, one filter that sends its headers) and the setup error raised at boot.
+
+/** One row of the table: the HTTP status and the message every answer with this code carries. */
+export interface SessionErrorDefinition {
+  status: number;
+  /**
+   * Shown to the person using the app, so it says what they can do. It never names environment
+   * variables, routes or internals: the `code` is what clients switch on, and the docs say how
+   * to fix a deployment.
+   */
+  message: string;
+  /** Sent as `Retry-After` whenever this code is answered. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Every error `code` the module answers with. A code is stable: clients switch on it, so a row
+ * may get a better message but never another meaning.
+ */
+export const SESSION_ERRORS = {
+  /** The module's ValidationPipe refused the body; `errors` lists each field's problem. */
+  invalid_request: {
+    status: 400,
+    message: 'The request is invalid. Correct the fields listed in errors and send it again.',
+  },
+  unauthenticated: { status: 401, message: 'You are not signed in. Sign in, then try again.' },
+  /** A browser navigation without a session: 302 to the login page, which Location names. */
+  login_required: { status: 302, message: 'Sign in to continue.' },
+  /** Wrong password and unknown email answer alike, so the answer reveals no accounts. */
+  invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
+  /** The idle or absolute timeout ended the session while this request was on its way. */
+  session_expired: { status: 401, message: 'Your session has expired. Sign in again.' },
+  /** The route needs a recent sign-in (`@RequireRecentLogin`) and this one is older. */
+  reauth_required: {
+    status: 401,
+    message: 'This action needs a recent sign-in. Sign in again, then retry.',
+  },
+  /**
+   * Too many failed sign-ins for this account or from this IP. The body is the same in every
+   * case, for accounts that exist and for those that do not (ASVS 5.0 V6.3.8); the exception
+   * carries the Retry-After of this very refusal.
+   */
+  too_many_attempts: {
+    status: 429,
+    message:
+      'Too many failed sign-in attempts. Wait for the number of seconds in the Retry-After ' +
+      'header, then try again.',
+  },
+  /** 403, not 401: the session is fine, only the password typed to confirm the change is wrong. */
+  invalid_current_password: { status: 403, message: 'The current password is incorrect.' },
+  password_unchanged: {
+    status: 400,
+    message: 'The new password must differ from the current one.',
+  },
+  /** The app's UserDirectory has no `updatePasswordHash`. */
+  password_change_unsupported: {
+    status: 501,
+    message: 'Changing the password is not available on this server.',
+  },
+  /** The session store keeps no per-user index, so sessions cannot be listed or revoked. */
+  session_list_unsupported: {
+    status: 501,
+    message: 'Listing and ending sessions is not available on this server.',
+  },
+  /** An id that cannot exist gets the same answer as one that is not the caller's. */
+  session_not_found: {
+    status: 404,
+    message: 'None of your sessions has this id. List your sessions again to get current ids.',
+  },
+  /**
+   * The session store cannot be reached. Fail closed: never 200, and never 401 either, since a
+   * 401 would tell the SPA to drop a session that is still valid once the store is back.
+   */
+  session_store_unavailable: {
+    status: 503,
+    message:
+      'Sessions are temporarily unavailable. Wait for the number of seconds in the Retry-After ' +
+      'header, then try again.',
+    retryAfterSeconds: 5,
+  },
+  /**
+   * A sign-in over plain HTTP while the session cookie is Secure: the browser would drop the
+   * cookie. Behind a TLS-terminating proxy, `trustProxy` lets X-Forwarded-Proto be believed.
+   */
+  https_required: {
+    status: 403,
+    message: 'Signing in needs a secure connection. Open this site over https:// and try again.',
+  },
+  /** An unsafe request without a CSRF token (header or `_csrf` form field). */
+  csrf_token_missing: {
+    status: 403,
+    message: 'This request carries no security token. Reload the page and try again.',
+  },
+  /** An unsafe request whose CSRF token is not this session's (it changes at sign-in and out). */
+  csrf_token_invalid: {
+    status: 403,
+    message:
+      'The security token of this request is invalid or expired, which happens after signing ' +
+      'in or out. Reload the page and try again.',
+  },
+  /** An unsafe request whose Origin (or Referer) is neither this site nor an allowed origin. */
+  csrf_origin_refused: {
+    status: 403,
+    message: 'Cross-site request refused: this site does not accept requests from that origin.',
+  },
+} as const satisfies Record<string, SessionErrorDefinition>;
+
+/** Every `code` an error body of the module can carry. */
+export type SessionErrorCode = keyof typeof SESSION_ERRORS;

@@ -1,0 +1,73 @@
+import type { SessionBackend } from '../core/session-backend.interface.js';
+import { SessionSetupError } from '../core/errors/session-setup.error.js';
+import { sessionCookieOptions } from '../core/http/session-cookie.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { compactSessionSerializer } from './compact-session.serializer.js';
+import { SessionStore } from './session.store.js';
+
+type BackendFactory = (options: ResolvedSessionOptions) => Promise<SessionBackend>;
+
+interface BuiltInBackend {
+  /** The npm package the backend needs beyond the module's own dependencies. */
+  driver?: string;
+  /** Loaded with import() only when chosen, so an app loads no driver it does not use. */
+  load(): Promise<BackendFactory>;
+}
+
+const BUILT_IN = {
+  memory: { load: async () => (await import('./memory/memory.backend.js')).createMemoryBackend },
+  redis: {
+    driver: 'redis',
+    load: async () => (await import('./redis/redis.backend.js')).createRedisBackend,
+  },
+  'redis-cluster': {
+    driver: 'redis',
+    load: async () => (await import('./redis/redis-cluster.backend.js')).createRedisClusterBackend,
+  },
+  postgres: {
+    driver: 'pg',
+    load: async () => (await import('./postgres/postgres.backend.js')).createPostgresBackend,
+  },
+} satisfies Record<string, BuiltInBackend>;
+
+/** The module's express-session Store, on the backend that `options` choose. */
+export async function createSessionStore(options: ResolvedSessionOptions): Promise<SessionStore> {
+  const backend = options.storeBackend ?? (await builtInBackend(options));
+  return SessionStore.open(backend, {
+    timeoutMs: options.storeTimeoutMs,
+    ttlSeconds: options.idleTimeoutSeconds,
+    touchIntervalMs: options.touchIntervalMs,
+    serializer: compactSessionSerializer(sessionCookieOptions(options)),
+  });
+}
+
+async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+  const name =
+    options.store === 'redis' && options.redisClusterNodes.length > 0
+      ? 'redis-cluster'
+      : options.store;
+  if (name === 'custom') throw new SessionSetupError('store "custom" needs storeBackend');
+  const backend: BuiltInBackend = BUILT_IN[name];
+  let create: BackendFactory;
+  try {
+    create = await backend.load();
+  } catch (err) {
+    if (backend.driver && isMissing(err, backend.driver)) {
+      throw new SessionSetupError(
+        `SESSION_STORE=${options.store} needs the ${backend.driver} package: ` +
+          `npm install ${backend.driver}`,
+      );
+    }
+    throw err;
+  }
+  return create(options);
+}
+
+/** Node's ESM loader says ERR_MODULE_NOT_FOUND, Jest's resolver MODULE_NOT_FOUND. */
+function isMissing(err: unknown, pkg: string): boolean {
+  const { code, message } = (err ?? {}) as { code?: string; message?: string };
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    (message ?? '').includes(`'${pkg}'`)
+  );
+}
