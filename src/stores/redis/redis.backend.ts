@@ -5,6 +5,7 @@ import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
 import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
 import { reconnectDelay } from '../background-retry.js';
+import { reconnectOnFalseReady } from './false-ready.guard.js';
 import { RedisSessionIndex } from './redis.index.js';
 
 /** The connection-specific part of a Redis backend: startup, health and shutdown. */
@@ -25,6 +26,9 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
     socket: { connectTimeout: store.timeoutMs, reconnectStrategy: reconnectDelay },
   }) as RedisClientType;
   logOutages(client, 'error', 'ready', 'Redis session store');
+  reconnectOnFalseReady(client, () =>
+    new Logger('SessionModule').error('Redis session store: reconnecting failed'),
+  );
   // The client keeps reconnecting on its own; the Store only waits for the first connection.
   const connected = client.connect();
   connected.catch(() => undefined);
