@@ -3,16 +3,29 @@ export * from './core/session-data.augmentation.js';
 export { SessionModule } from './session.module.js';
 export { sessionConfig, sessionOptionsFromEnv } from './core/options/session.config.js';
 export type {
+  AuditOptions,
+  CorsOptions,
+  CsrfOptions,
+  CustomStoreOptions,
   LoginThrottleOptions,
+  MemoryStoreOptions,
   PasswordHashOptions,
+  PostgresStoreOptions,
+  RedisClusterStoreOptions,
+  RedisStoreOptions,
   SameSiteSetting,
+  SessionCookieOptions,
   SessionModuleOptions,
   SessionStoreKind,
+  SessionStoreOptions,
+  SessionTimeoutOptions,
+  StoreCommonOptions,
 } from './core/options/session-options.interface.js';
 export {
   SessionSetupError,
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
+export type { ResolvedStoreOptions } from './core/options/resolved-session-options.js';
 export {
   SESSION_OPTIONS,
   SESSION_STORE,

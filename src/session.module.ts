@@ -70,13 +70,13 @@ interface StaticFlags {
       inject: [SESSION_MODULE_OPTIONS],
       useFactory: (options: SessionModuleOptions): ResolvedSessionOptions => {
         const resolved = resolveSessionOptions(options);
-        if (!resolved.csrf) {
-          logger.warn('CSRF protection is off (CSRF_ENABLED=false): the app must defend itself.');
+        if (!resolved.csrf.enabled) {
+          logger.warn('CSRF protection is off (csrf.enabled false): the app must defend itself.');
         }
         if (resolved.generatedSecret) {
           logger.warn(
-            'SESSION_SECRET is not set: using a random secret for this process, so sessions ' +
-              'end on restart. Set SESSION_SECRET (required in production).',
+            'SESSION_SECRET is not set (no secrets): using a random secret for this process, so ' +
+              'sessions end on restart. Set SESSION_SECRET or secrets (required in production).',
           );
         }
         return resolved;

@@ -1,6 +1,14 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ARGON2ID } from './argon2.js';
-import { Argon2Pool } from './argon2.pool.js';
+import { ARGON2_WORKER_URL, Argon2Pool, assertArgon2WorkerExists } from './argon2.pool.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
+import { SESSION_LOGGER_CONTEXT } from '../core/session.constants.js';
 import { SESSION_OPTIONS } from '../core/session.constants.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
@@ -15,21 +23,33 @@ const ARGON2_VERSION = 19;
  * serving other requests during a login storm.
  */
 @Injectable()
-export class PasswordHasher implements OnApplicationShutdown {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private dummyHash?: Promise<string>;
   // Started on first use: an app that never hashes (a worker importing the module) starts no
   // threads.
   private workers?: Argon2Pool;
+  /** The worker script; a test points it elsewhere to see a broken install fail safely. */
+  protected readonly workerUrl: URL = ARGON2_WORKER_URL;
 
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
-  hash(password: string): Promise<string> {
-    return this.pool().hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
+  /** A missing worker script fails the boot, not the first sign-in. */
+  onModuleInit(): Promise<void> {
+    return assertArgon2WorkerExists(this.workerUrl);
   }
 
-  /** False for a wrong password and for a hash that is not a valid argon2 string. */
+  hash(password: string): Promise<string> {
+    return this.unavailableOnFailure(
+      this.pool().hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash }),
+    );
+  }
+
+  /**
+   * False for a wrong password and for a hash that is not a valid argon2 string; a
+   * 503 `password_hasher_unavailable` when the worker pool fails.
+   */
   verify(hash: string, password: string): Promise<boolean> {
-    return this.pool().verify(hash, password);
+    return this.unavailableOnFailure(this.pool().verify(hash, password));
   }
 
   /** Stops the worker threads, so the process can exit. */
@@ -38,7 +58,17 @@ export class PasswordHasher implements OnApplicationShutdown {
   }
 
   private pool(): Argon2Pool {
-    return (this.workers ??= new Argon2Pool());
+    return (this.workers ??= new Argon2Pool(this.workerUrl));
+  }
+
+  /** The worker's own error stays in the log; the client gets a 503 it can retry. */
+  private async unavailableOnFailure<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      new Logger(SESSION_LOGGER_CONTEXT).error(`argon2 failed: ${(error as Error).message}`);
+      throw new SessionAuthException('password_hasher_unavailable', { cause: error });
+    }
   }
 
   /**

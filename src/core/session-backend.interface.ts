@@ -5,7 +5,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
  * (stores/session.store.ts) sits on top and owns every rule: timeouts, touch throttling, "an
  * update never creates", id generation and the startup wait. A backend only talks to its driver.
  * The built-in ones are memory, Redis, Redis Cluster and PostgreSQL; an app passes its own
- * through the `storeBackend` option, as @nestjs/throttler takes a `storage`.
+ * through `store: { kind: 'custom', backend }`, as @nestjs/throttler takes a `storage`.
  *
  * It lives in core/, not stores/, because the module options name it.
  *

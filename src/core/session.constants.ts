@@ -1,6 +1,6 @@
 /**
  * The module's express-session `Store` (`SessionStore`), on the backend the options chose: Redis,
- * Redis Cluster, PostgreSQL, the embedded one, or the app's own `storeBackend`.
+ * Redis Cluster, PostgreSQL, the embedded one, or the app's own backend (`store: { kind: 'custom', backend }`).
  */
 export const SESSION_STORE = Symbol('nest-session-auth:SESSION_STORE');
 

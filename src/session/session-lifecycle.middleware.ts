@@ -28,11 +28,11 @@ export class SessionLifecycleMiddleware implements NestMiddleware {
     // No session (the store failed: the guard answers 503) or one made by this very request.
     if (!session || this.store.isNew(req)) return next();
     const now = Date.now();
-    const reason = sessionEndReason(session, now, this.options);
+    const reason = sessionEndReason(session, now, this.options.timeouts);
     if (reason) {
       await this.sessions.expire(req, reason);
       markSessionEnded(req, reason);
-    } else if (isLastSeenDue(session, now, this.options.touchIntervalMs)) {
+    } else if (isLastSeenDue(session, now, this.options.timeouts.touchIntervalMs)) {
       session.lastSeenAt = now;
     }
     next();

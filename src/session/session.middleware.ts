@@ -21,7 +21,7 @@ export class SessionMiddleware implements NestMiddleware {
     @Inject(SESSION_STORE) store: SessionStore,
   ) {
     this.handler = session({
-      name: options.cookieName,
+      name: options.cookie.name,
       secret: options.secrets,
       store,
       // The store makes the ids, so it knows which session this request may create (see genid).

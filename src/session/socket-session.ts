@@ -12,10 +12,7 @@ type SessionStore = Store & {
   createSession(req: Request, data: SessionData): void;
 };
 
-type SocketSessionOptions = Pick<
-  ResolvedSessionOptions,
-  'idleTimeoutSeconds' | 'absoluteTimeoutSeconds' | 'touchIntervalMs'
->;
+type SocketSessionOptions = Pick<ResolvedSessionOptions, 'timeouts'>;
 
 const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
@@ -45,7 +42,7 @@ export async function refreshSocketSession(
     return;
   }
   const now = Date.now();
-  const ended = data ? sessionEndReason(data, now, options) : undefined;
+  const ended = data ? sessionEndReason(data, now, options.timeouts) : undefined;
   if (!data || ended) {
     // Signed out from now on. A timed-out entry is deleted by the next HTTP request that
     // carries its cookie, or by the store's TTL; it can no longer be used either way.
@@ -54,7 +51,7 @@ export async function refreshSocketSession(
     return;
   }
   store.createSession(req, data);
-  if (isLastSeenDue(data, now, options.touchIntervalMs)) {
+  if (isLastSeenDue(data, now, options.timeouts.touchIntervalMs)) {
     req.session.lastSeenAt = now;
     // An update, never a create: a session deleted meanwhile stays deleted (fresh-sessions.ts).
     req.session.save((err) => {

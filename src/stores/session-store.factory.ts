@@ -20,7 +20,7 @@ const BUILT_IN = {
     drivers: ['redis', 'connect-redis'],
     load: async () => (await import('./redis/redis.backend.js')).createRedisBackend,
   },
-  'redis-cluster': {
+  cluster: {
     drivers: ['redis', 'connect-redis'],
     load: async () => (await import('./redis/redis-cluster.backend.js')).createRedisClusterBackend,
   },
@@ -32,21 +32,19 @@ const BUILT_IN = {
 
 /** The module's express-session Store, on the backend that `options` choose. */
 export async function createSessionStore(options: ResolvedSessionOptions): Promise<SessionStore> {
-  const backend = options.storeBackend ?? (await builtInBackend(options));
+  const backend =
+    options.store.kind === 'custom' ? options.store.backend : await builtInBackend(options);
   return SessionStore.open(backend, {
-    timeoutMs: options.storeTimeoutMs,
-    ttlSeconds: options.idleTimeoutSeconds,
-    touchIntervalMs: options.touchIntervalMs,
+    timeoutMs: options.store.timeoutMs,
+    ttlSeconds: options.timeouts.idleSeconds,
+    touchIntervalMs: options.timeouts.touchIntervalMs,
     serializer: compactSessionSerializer(sessionCookieOptions(options)),
   });
 }
 
 async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
-  const name =
-    options.store === 'redis' && options.redisClusterNodes.length > 0
-      ? 'redis-cluster'
-      : options.store;
-  if (name === 'custom') throw new SessionSetupError('store "custom" needs storeBackend');
+  const name = options.store.kind;
+  if (name === 'custom') throw new SessionSetupError('store.kind custom needs store.backend');
   const backend: BuiltInBackend = BUILT_IN[name];
   let create: BackendFactory;
   try {
@@ -55,7 +53,7 @@ async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionB
     const drivers = backend.drivers ?? [];
     if (drivers.some((pkg) => isMissing(err, pkg))) {
       throw new SessionSetupError(
-        `SESSION_STORE=${options.store} needs the ${drivers.join(' and ')} packages: ` +
+        `SESSION_STORE=${name} needs the ${drivers.join(' and ')} packages: ` +
           `npm install ${drivers.join(' ')}`,
       );
     }

@@ -11,7 +11,7 @@ import { csrfHeaders } from '../support/csrf.js';
 import { type RunningApp, sessionIdOf, signIn, TEST_SECRET } from '../support/demo-app.js';
 import { startFixtureApp } from '../support/fixture-app.js';
 
-describe('an app-supplied session backend (storeBackend)', () => {
+describe('an app-supplied session backend (store kind custom)', () => {
   const backend = new MapSessionBackend();
   let running: RunningApp;
   let server: Server;

@@ -22,10 +22,13 @@ async function boot(options: object, blocked?: string): Promise<Boot> {
 
 const DRIVERS = ['redis', '@redis/client', 'pg', 'connect-redis', 'connect-pg-simple'];
 const driversIn = (packages: string[]) => packages.filter((p) => DRIVERS.includes(p));
+// Nothing listens on port 1: the app boots anyway and keeps retrying.
+const REDIS = { kind: 'redis', url: 'redis://127.0.0.1:1', timeoutMs: 200 };
+const POSTGRES = { kind: 'postgres', url: 'postgres://app@127.0.0.1:1/app', timeoutMs: 200 };
 
 describe('store drivers load only when their store is chosen', () => {
   it('boots the memory store without loading any store driver', async () => {
-    const { packages, error } = await boot({ store: 'memory' });
+    const { packages, error } = await boot({ store: { kind: 'memory' } });
     expect(error).toBeUndefined();
     // The memory backend itself is loaded on demand too: proof the hooks saw the lazy import.
     expect(packages).toContain('lru-cache');
@@ -33,22 +36,13 @@ describe('store drivers load only when their store is chosen', () => {
   });
 
   it('loads redis and connect-redis, and neither pg nor connect-pg-simple, for the redis store', async () => {
-    // Nothing listens there: the app boots anyway and keeps retrying.
-    const { packages, error } = await boot({
-      store: 'redis',
-      redisUrl: 'redis://127.0.0.1:1',
-      storeTimeoutMs: 200,
-    });
+    const { packages, error } = await boot({ store: REDIS });
     expect(error).toBeUndefined();
     expect(driversIn(packages)).toEqual(['@redis/client', 'connect-redis', 'redis']);
   });
 
   it('loads pg and connect-pg-simple, and neither redis nor connect-redis, for the postgres store', async () => {
-    const { packages, error } = await boot({
-      store: 'postgres',
-      databaseUrl: 'postgres://app@127.0.0.1:1/app',
-      storeTimeoutMs: 200,
-    });
+    const { packages, error } = await boot({ store: POSTGRES });
     expect(error).toBeUndefined();
     expect(driversIn(packages)).toEqual(['connect-pg-simple', 'pg']);
   });
@@ -57,20 +51,12 @@ describe('store drivers load only when their store is chosen', () => {
     ['postgres', 'pg', 'pg and connect-pg-simple', 'pg connect-pg-simple'],
     ['postgres', 'connect-pg-simple', 'pg and connect-pg-simple', 'pg connect-pg-simple'],
     ['redis', 'connect-redis', 'redis and connect-redis', 'redis connect-redis'],
-  ])(
+  ] as const)(
     'names the packages to install when the %s store misses %s',
-    async (store, blocked, names, install) => {
-      const { error } = await boot(
-        {
-          store,
-          databaseUrl: 'postgres://app@127.0.0.1:1/app',
-          redisUrl: 'redis://127.0.0.1:1',
-          storeTimeoutMs: 200,
-        },
-        blocked,
-      );
+    async (kind, blocked, names, install) => {
+      const { error } = await boot({ store: kind === 'redis' ? REDIS : POSTGRES }, blocked);
       expect(error).toBe(
-        `SessionModule: SESSION_STORE=${store} needs the ${names} packages: npm install ${install}`,
+        `SessionModule: SESSION_STORE=${kind} needs the ${names} packages: npm install ${install}`,
       );
     },
   );

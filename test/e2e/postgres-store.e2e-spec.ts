@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
 import { resolveSessionOptions } from '../../src/core/options/session-options.resolver.js';
@@ -139,9 +139,7 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
     const backend = await createPostgresBackend(
       resolveSessionOptions({
         secrets: ['prune-test'],
-        store: 'postgres',
-        databaseUrl: db.url,
-        pruneIntervalSeconds: 1,
+        store: { kind: 'postgres', url: db.url, pruneIntervalSeconds: 1 },
       }),
     );
     try {
@@ -220,8 +218,8 @@ describe('the PostgreSQL store when the database is down or stalled', () => {
   it('answers 503 in time when the server accepts connections but never answers', async () => {
     const sockets = new Set<Socket>();
     const blackHole = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
-    const { port } = blackHole.address() as AddressInfo;
+    const port = await freePort();
+    await new Promise<void>((resolve) => blackHole.listen(port, '127.0.0.1', resolve));
     try {
       await expectUnavailable(`postgres://postgres@127.0.0.1:${port}/none`, 500);
     } finally {

@@ -1,17 +1,18 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
 import { MemorySessionIndex } from './memory.index.js';
 
 /**
  * The embedded development backend. Unlike express-session's MemoryStore it expires sessions on
- * their idle timeout, prunes them, and holds at most `memoryStoreMax` (least recently used go
+ * their idle timeout, prunes them, and holds at most `store.max` (least recently used go
  * first), so a flood of anonymous logins cannot grow the heap without bound.
  */
 export function createMemoryBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
   const index = new MemorySessionIndex();
   const cache = new LRUCache<string, string>({
-    max: options.memoryStoreMax,
+    max: (options.store as ResolvedStoreOf<'memory'>).max,
     ttlAutopurge: true,
     // The index follows the cache exactly, so it never grows past the sessions the cache holds.
     // 'set' replaces a value in place: the session is still there.

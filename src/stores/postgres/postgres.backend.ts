@@ -5,6 +5,8 @@ import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
+import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import { BackgroundRetry } from '../background-retry.js';
 import { PostgresSessionIndex } from './postgres.index.js';
 import {
@@ -21,12 +23,13 @@ import {
  * from the last write or touch.
  */
 export function createPostgresBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
-  const logger = new Logger('SessionModule');
+  const store = options.store as ResolvedStoreOf<'postgres'>;
+  const logger = new Logger(SESSION_LOGGER_CONTEXT);
   const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
+    connectionString: store.url,
     // The Store bounds each call; these also give the pool its connections back in that time.
-    connectionTimeoutMillis: options.storeTimeoutMs,
-    query_timeout: options.storeTimeoutMs,
+    connectionTimeoutMillis: store.timeoutMs,
+    query_timeout: store.timeoutMs,
     application_name: 'nest-session-auth',
   });
   // An idle connection that breaks is reported here; unheard, it would crash the process. The
@@ -34,12 +37,12 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
   pool.on('error', (err) => logger.error(`PostgreSQL session store: ${err.message}`));
 
   const PGStore = connectPgSimple(session);
-  const store = new PGStore({
+  const pgStore = new PGStore({
     pool,
     // Made by ensureSessionTable under an advisory lock instead (see postgres-session.schema.ts).
     createTableIfMissing: false,
     // Waits 50-150 % of it between prunes, so instances started together do not prune together.
-    pruneSessionInterval: options.pruneIntervalSeconds,
+    pruneSessionInterval: store.pruneIntervalSeconds,
     // connect-pg-simple logs (context, error); the error's message is enough, as for the pool.
     errorLog: (context: string, err?: Error) =>
       logger.error(`PostgreSQL session store: ${context} ${err?.message ?? 'unknown error'}`),
@@ -51,7 +54,7 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
       logger.error(`PostgreSQL session store: cannot create the session table: ${err.message}`),
   );
   // Prunes once now; connect-pg-simple then prunes again every interval.
-  table.onSuccess(() => store.pruneSessions());
+  table.onSuccess(() => pgStore.pruneSessions());
 
   return Promise.resolve({
     kind: 'postgres',
@@ -59,11 +62,11 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     async get(sid) {
       // connect-pg-simple gives the json column parsed; the contract is text, which the Store's
       // serializer parses, old rows in express-session's own format (cookie included) too.
-      const sess = await settle<SessionData | null>((done) => store.get(sid, done));
+      const sess = await settle<SessionData | null>((done) => pgStore.get(sid, done));
       return sess ? JSON.stringify(sess) : null;
     },
     async create(sid, value, ttlSeconds) {
-      await settle((done) => store.set(sid, row(value, ttlSeconds), done));
+      await settle((done) => pgStore.set(sid, row(value, ttlSeconds), done));
     },
     // connect-pg-simple's set is an upsert and would bring a deleted session back.
     async update(sid, value, ttlSeconds) {
@@ -77,10 +80,10 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     // Unlike update, this does not skip an expired row; express-session only touches a session it
     // has just read live.
     async touch(sid, ttlSeconds) {
-      await settle((done) => store.touch(sid, expiringIn(ttlSeconds), done));
+      await settle((done) => pgStore.touch(sid, expiringIn(ttlSeconds), done));
     },
     async destroy(sid) {
-      await settle((done) => store.destroy(sid, done));
+      await settle((done) => pgStore.destroy(sid, done));
     },
     // Counters in the same database, so login limits hold across instances.
     createRateLimiter: (spec) =>
@@ -99,7 +102,7 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     },
     async close() {
       table.stop();
-      store.close();
+      pgStore.close();
       await pool.end();
     },
   });

@@ -3,7 +3,8 @@ import { createCluster, type RedisClusterType } from 'redis';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
 import { BackgroundRetry, reconnectDelay } from '../background-retry.js';
-import { logOutages, redisBackend } from './redis.backend.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
+import { logOutages, redisBackend, redisKeys } from './redis.backend.js';
 
 const CLUSTER_SLOTS = 16384;
 
@@ -20,17 +21,19 @@ const CLUSTER_SLOTS = 16384;
 export function createRedisClusterBackend(
   options: ResolvedSessionOptions,
 ): Promise<SessionBackend> {
-  const tls = options.redisClusterTls;
+  const store = options.store as ResolvedStoreOf<'cluster'>;
+  const tls = store.tls;
   const cluster = createCluster({
-    rootNodes: options.redisClusterNodes.map((node) => ({
+    rootNodes: store.nodes.map((node) => ({
       url: `${tls ? 'rediss' : 'redis'}://${node}`,
     })),
     // The same fail-fast settings as the single client, for every node client the cluster opens.
     defaults: {
-      ...options.redisClusterAuth,
+      username: store.username,
+      password: store.password,
       disableOfflineQueue: true,
       socket: {
-        connectTimeout: options.storeTimeoutMs,
+        connectTimeout: store.timeoutMs,
         reconnectStrategy: reconnectDelay,
         ...(tls ? { tls: true as const } : {}),
       },
@@ -44,7 +47,7 @@ export function createRedisClusterBackend(
   // Unlike a single client, a cluster whose first discovery fails stays closed: retry it here.
   const connector = new BackgroundRetry(() => connectWhole(cluster));
   return Promise.resolve(
-    redisBackend(cluster, options, {
+    redisBackend(cluster, redisKeys(options), {
       kind: 'redis-cluster',
       ready: () => connector.finished,
       ping: () => everyMasterAnswers(cluster),

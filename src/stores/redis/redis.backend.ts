@@ -5,7 +5,9 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
 import { reconnectDelay } from '../background-retry.js';
+import { reconnectOnFalseReady } from './false-ready.guard.js';
 import { RedisSessionIndex } from './redis.index.js';
 
 /** The connection-specific part of a Redis backend: startup, health and shutdown. */
@@ -18,20 +20,24 @@ type RedisLifecycle = Pick<SessionBackend, 'kind' | 'ready' | 'ping' | 'close'>;
  * creates.
  */
 export function createRedisBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+  const store = options.store as ResolvedStoreOf<'redis'>;
   const client = createClient({
-    url: options.redisUrl,
+    url: store.url,
     // Fail fast while disconnected instead of queueing requests until Redis returns (the hangs
     // reported in connect-redis #373 and #400).
     disableOfflineQueue: true,
-    socket: { connectTimeout: options.storeTimeoutMs, reconnectStrategy: reconnectDelay },
+    socket: { connectTimeout: store.timeoutMs, reconnectStrategy: reconnectDelay },
   }) as RedisClientType;
   logOutages(client, 'error', 'ready', 'Redis session store');
+  reconnectOnFalseReady(client, () =>
+    new Logger('SessionModule').error('Redis session store: reconnecting failed'),
+  );
   // The client keeps reconnecting on its own; the Store only waits for the first connection.
   const connected = client.connect();
   connected.catch(() => undefined);
 
   return Promise.resolve(
-    redisBackend(client, options, {
+    redisBackend(client, redisKeys(options), {
       kind: 'redis',
       ready: async () => {
         await connected;
@@ -45,6 +51,17 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
   );
 }
 
+/** How keys are named and how long an index entry may live. */
+export interface RedisKeys {
+  keyPrefix: string;
+  absoluteTimeoutSeconds: number;
+}
+
+export function redisKeys(options: ResolvedSessionOptions): RedisKeys {
+  const store = options.store as ResolvedStoreOf<'redis' | 'cluster'>;
+  return { keyPrefix: store.keyPrefix, absoluteTimeoutSeconds: options.timeouts.absoluteSeconds };
+}
+
 /**
  * The commands a session backend sends, the same on one Redis and on a Cluster: each names a
  * single key, which a cluster always accepts. The per-user index and the login counters live in
@@ -52,13 +69,13 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
  */
 export function redisBackend(
   client: RedisClientType | RedisClusterType,
-  options: Pick<ResolvedSessionOptions, 'keyPrefix' | 'absoluteTimeoutSeconds'>,
+  options: RedisKeys,
   lifecycle: RedisLifecycle,
 ): SessionBackend {
   const prefix = options.keyPrefix;
   // The Store has serialized the session already, so connect-redis stores the text as it is, and
   // each call brings its TTL: the key holds the same bytes as a plain SET would write.
-  const store = new RedisStore({
+  const redisStore = new RedisStore({
     client,
     prefix,
     serializer: {
@@ -70,9 +87,9 @@ export function redisBackend(
   return {
     ...lifecycle,
     index: new RedisSessionIndex(client, prefix, options.absoluteTimeoutSeconds),
-    get: async (sid) => ((await store.get(sid)) as string | null) ?? null,
+    get: async (sid) => ((await redisStore.get(sid)) as string | null) ?? null,
     async create(sid, value, ttlSeconds) {
-      await store.set(sid, asSession({ value, ttlSeconds }));
+      await redisStore.set(sid, asSession({ value, ttlSeconds }));
     },
     // connect-redis has no write that leaves a missing key missing, so this one is ours.
     async update(sid, value, ttlSeconds) {
@@ -83,10 +100,10 @@ export function redisBackend(
       return reply === 'OK';
     },
     async touch(sid, ttlSeconds) {
-      await store.touch(sid, asSession({ value: '', ttlSeconds }));
+      await redisStore.touch(sid, asSession({ value: '', ttlSeconds }));
     },
     async destroy(sid) {
-      await store.destroy(sid);
+      await redisStore.destroy(sid);
     },
     createRateLimiter: (spec) =>
       new RateLimiterRedis({
