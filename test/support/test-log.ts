@@ -1,0 +1,47 @@
+import { format } from 'node:util';
+
+/** The buffer quiet-output.environment.ts puts on the test file's global (same key there). */
+const TEST_LOG = Symbol.for('nest-session-auth.test-log');
+
+interface TestLog {
+  record(entry: string): void;
+}
+
+/**
+ * Keeps `text` for the current test instead of printing it: the test environment prints it
+ * only if the test fails. Without that environment (a file run with another one) it prints.
+ */
+export function recordTestLog(source: string, text: string): void {
+  const entry = `[${source}] ${text.replace(/\n+$/, '')}`;
+  const log = (globalThis as Record<symbol, TestLog | undefined>)[TEST_LOG];
+  if (log) log.record(entry);
+  else process.stderr.write(`${entry}\n`);
+}
+
+/**
+ * A sink for a child process's stdout or stderr that records whole lines (chunks split them
+ * anywhere); `end()` records what is left when the stream closes.
+ */
+export function lineRecorder(source: string): { write(chunk: Buffer): void; end(): void } {
+  let pending = '';
+  return {
+    write(chunk) {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) if (line) recordTestLog(source, line);
+    },
+    end() {
+      if (pending) recordTestLog(source, pending);
+      pending = '';
+    },
+  };
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+
+/** Sends console.* of the test file (tests, the library, its drivers) to the test log. */
+export function recordConsole(): void {
+  for (const method of CONSOLE_METHODS) {
+    console[method] = (...args: unknown[]) => recordTestLog(`console.${method}`, format(...args));
+  }
+}
