@@ -1,20 +1,11 @@
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
-import { recordTestLog } from './test-log.js';
+import { NEST_BOOT_CONTEXTS, recordTestLog } from './test-log.js';
 
 export interface LoggedLine {
   level: string;
   context?: string;
   message: string;
 }
-
-/** Nest's own start-up lines ("… dependencies initialized", "Mapped {/x, GET} route"). */
-const BOOT_CONTEXTS = new Set([
-  'NestFactory',
-  'InstanceLoader',
-  'RoutesResolver',
-  'RouterExplorer',
-  'NestApplication',
-]);
 
 /**
  * Nest logger for tests: keeps every line (all levels) for assertions on what gets logged, and
@@ -53,10 +44,9 @@ export class CaptureLogger implements LoggerService {
   }
 
   private push(level: string, message: unknown, context?: string, stack = ''): void {
-    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    const text = textOf(message);
     this.lines.push({ level, context, message: text });
-    if (level === 'log' && context && BOOT_CONTEXTS.has(context)) return;
-    recordTestLog(context ?? 'Nest', `${level.toUpperCase()} ${text}${stack}`);
+    recordNestLine(level, context, `${text}${stack}`);
   }
 }
 
@@ -83,11 +73,17 @@ export function captureNestLogs(): void {
     printStackTrace(stack?: string): void;
   };
   patched.printMessages = (messages, context, level = 'log') =>
-    recordTestLog(
-      context || 'Nest',
-      `${level.toUpperCase()} ${messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`,
-    );
+    recordNestLine(level, context, messages.map(textOf).join(' '));
   patched.printStackTrace = (stack) => {
     if (stack) recordTestLog('Nest', stack);
   };
+}
+
+function textOf(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
+function recordNestLine(level: string, context: string | undefined, text: string): void {
+  if (level === 'log' && context && NEST_BOOT_CONTEXTS.has(context)) return;
+  recordTestLog(context || 'Nest', `${level.toUpperCase()} ${text}`);
 }

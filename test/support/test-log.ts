@@ -8,6 +8,14 @@ interface TestLog {
 }
 
 /**
+ * Contexts of Nest's start-up lines ("… dependencies initialized", "Mapped {/x, GET} route"):
+ * dozens per app, and no help with a failure, so they are not recorded. "Starting Nest
+ * application" and "successfully started" are, to show how long a boot took.
+ */
+export const NEST_BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+const NEST_BOOT_LINE = new RegExp(` LOG \\[(${[...NEST_BOOT_CONTEXTS].join('|')})\\] `);
+
+/**
  * Keeps `text` for the current test instead of printing it: the test environment prints it
  * only if the test fails. Without that environment (a file run with another one) it prints.
  */
@@ -20,7 +28,7 @@ export function recordTestLog(source: string, text: string): void {
 
 /**
  * A sink for a child process's stdout or stderr that records whole lines (chunks split them
- * anywhere); `end()` records what is left when the stream closes.
+ * anywhere) but Nest's start-up lines; `end()` records what is left when the stream closes.
  */
 export function lineRecorder(source: string): { write(chunk: Buffer): void; end(): void } {
   let pending = '';
@@ -28,7 +36,7 @@ export function lineRecorder(source: string): { write(chunk: Buffer): void; end(
     write(chunk) {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop()!;
-      for (const line of lines) if (line) recordTestLog(source, line);
+      for (const line of lines) if (line && !NEST_BOOT_LINE.test(line)) recordTestLog(source, line);
     },
     end() {
       if (pending) recordTestLog(source, pending);
