@@ -10,11 +10,17 @@ const TEST_LOG = Symbol.for('nest-session-auth.test-log');
 const MAX_ENTRIES = 300;
 
 class Entries {
-  private entries: string[] = [];
+  private entries: Array<{ text: string; times: number }> = [];
   private dropped = 0;
 
-  push(entry: string): void {
-    this.entries.push(entry);
+  push(text: string): void {
+    // A store outage logs the same warning for every request: one line with a count is enough.
+    const last = this.entries.at(-1);
+    if (last?.text === text) {
+      last.times++;
+      return;
+    }
+    this.entries.push({ text, times: 1 });
     if (this.entries.length > MAX_ENTRIES) {
       this.entries.shift();
       this.dropped++;
@@ -23,12 +29,11 @@ class Entries {
 
   /** The kept entries (with a note of how many dropped), emptying the buffer. */
   take(): string[] {
-    const taken = this.dropped
-      ? [`(${this.dropped} earlier lines dropped)`, ...this.entries]
-      : this.entries;
+    const lines = this.entries.map((e) => (e.times > 1 ? `${e.text} (×${e.times})` : e.text));
+    if (this.dropped) lines.unshift(`(${this.dropped} earlier lines dropped)`);
     this.entries = [];
     this.dropped = 0;
-    return taken;
+    return lines;
   }
 }
 
