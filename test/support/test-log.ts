@@ -1,4 +1,4 @@
-import { format } from 'node:util';
+import { format, stripVTControlCharacters } from 'node:util';
 
 /** The buffer quiet-output.environment.ts puts on the test file's global (same key there). */
 const TEST_LOG = Symbol.for('nest-session-auth.test-log');
@@ -34,7 +34,8 @@ export function lineRecorder(source: string): { write(chunk: Buffer): void; end(
   let pending = '';
   return {
     write(chunk) {
-      const lines = (pending + chunk.toString()).split('\n');
+      // A child without NO_COLOR still colours its logs; the codes only garble a dump.
+      const lines = stripVTControlCharacters(pending + chunk.toString()).split('\n');
       pending = lines.pop()!;
       for (const line of lines) if (line && !NEST_BOOT_LINE.test(line)) recordTestLog(source, line);
     },
