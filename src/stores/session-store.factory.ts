@@ -36,12 +36,14 @@ export async function createSessionStore(options: ResolvedSessionOptions): Promi
   return SessionStore.open(backend, {
     timeoutMs: options.storeTimeoutMs,
     ttlSeconds: options.idleTimeoutSeconds,
+    absoluteTimeoutSeconds: options.absoluteTimeoutSeconds,
     touchIntervalMs: options.touchIntervalMs,
     serializer: compactSessionSerializer(sessionCookieOptions(options)),
   });
 }
 
-async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+/** The built-in backend `options` choose (exported for tests that wrap it). */
+export async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
   const name =
     options.store === 'redis' && options.redisClusterNodes.length > 0
       ? 'redis-cluster'

@@ -89,6 +89,13 @@ export class SessionEnvironment {
 
   @IsOptional()
   @Type(() => Number)
+  @Max(10_000)
+  @Min(1)
+  @IsInt()
+  SESSION_MAX_PER_USER?: number;
+
+  @IsOptional()
+  @Type(() => Number)
   @Max(0.5)
   @Min(0)
   @IsNumber({}, { message: '$property must be a number from 0 to 0.5, e.g. 0.1' })

@@ -100,6 +100,11 @@ export interface SessionModuleOptions {
   /** Seconds from login after which a session ends even if active. Default 43200 (12 h). */
   absoluteTimeoutSeconds?: number;
   /**
+   * Most sessions one user may have: a sign-in beyond it ends the user's oldest session first.
+   * Costs one listing of the user's sessions per sign-in. Default none (no cap).
+   */
+  maxSessionsPerUser?: number;
+  /**
    * Share of the idle timeout that must pass before a request extends the session's expiry and
    * refreshes `lastSeenAt`. Default 0.1: most read-only requests then cost one store read and no
    * write, and a session may end up to this share earlier than `idleTimeoutSeconds` after its

@@ -22,6 +22,8 @@ export interface ResolvedSessionOptions extends ResolvedStoreOptions {
   cookieDomain?: string;
   idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
+  /** Undefined: no cap. */
+  maxSessionsPerUser?: number;
   /** Milliseconds between two extensions of a session's expiry (idle timeout × touchFraction). */
   touchIntervalMs: number;
   recentLoginSeconds: number;
@@ -95,6 +97,10 @@ export function resolveSessionOptions(options: SessionModuleOptions): ResolvedSe
     cookieDomain: options.cookieDomain || undefined,
     idleTimeoutSeconds,
     absoluteTimeoutSeconds,
+    maxSessionsPerUser:
+      options.maxSessionsPerUser === undefined
+        ? undefined
+        : positiveInt(options.maxSessionsPerUser, 'maxSessionsPerUser'),
     touchIntervalMs: Math.round(idleTimeoutSeconds * 1000 * touchFraction),
     recentLoginSeconds: positiveInt(options.recentLoginSeconds ?? 900, 'recentLoginSeconds'),
     loginThrottle: resolveLoginThrottle(options.loginThrottle ?? {}),

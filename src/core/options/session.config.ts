@@ -35,6 +35,7 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOpti
     cookieDomain: e.COOKIE_DOMAIN,
     idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
     absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
+    maxSessionsPerUser: e.SESSION_MAX_PER_USER,
     touchFraction: e.SESSION_TOUCH_FRACTION,
     recentLoginSeconds: e.SESSION_RECENT_LOGIN_WINDOW,
     loginThrottle: {

@@ -49,15 +49,31 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
  */
 export function redisBackend(
   client: RedisClientType | RedisClusterType,
-  options: Pick<ResolvedSessionOptions, 'keyPrefix' | 'absoluteTimeoutSeconds'>,
+  options: Pick<
+    ResolvedSessionOptions,
+    'keyPrefix' | 'absoluteTimeoutSeconds' | 'idleTimeoutSeconds'
+  >,
   lifecycle: RedisLifecycle,
 ): SessionBackend {
   const prefix = options.keyPrefix;
   const expiry = (ttlSeconds: number) => ({ type: 'EX' as const, value: ttlSeconds });
+  // The same hash tag as the user's index key, so both sit in one slot on a cluster.
+  const versionKey = (userId: string) => `${prefix}cv:{${userId}}`;
   return {
     ...lifecycle,
-    index: new RedisSessionIndex(client, prefix, options.absoluteTimeoutSeconds),
+    index: new RedisSessionIndex(client, prefix, options),
     get: (sid) => client.get(prefix + sid),
+    // One MGET on a single Redis. On a cluster the session keys spread over slots, which one
+    // MGET cannot span; the GETs are sent together and pipelined per node.
+    getMany: (sids) =>
+      lifecycle.kind === 'redis'
+        ? client.mGet(sids.map((sid) => prefix + sid))
+        : Promise.all(sids.map((sid) => client.get(prefix + sid))),
+    async credentialVersion(userId) {
+      return Number((await client.get(versionKey(userId))) ?? 0);
+    },
+    // No TTL: a version that expired would read 0 again and let older sessions through.
+    bumpCredentialVersion: (userId) => client.incr(versionKey(userId)),
     async create(sid, value, ttlSeconds) {
       await client.set(prefix + sid, value, { expiration: expiry(ttlSeconds) });
     },
