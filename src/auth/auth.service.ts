@@ -135,10 +135,12 @@ export class AuthService implements OnModuleInit {
       await this.hasher.verifyDummy(password);
       return undefined;
     }
-    if (!(await this.hasher.verify(user.passwordHash, password))) return undefined;
+    // Copied: a directory may hand out the same record object, which a change then updates.
+    const checkedHash = user.passwordHash;
+    if (!(await this.hasher.verify(checkedHash, password))) return undefined;
     if (credentialVersion === undefined) return { user };
     const again = await this.directory.findByEmail(email);
-    if (again?.id !== user.id || again.passwordHash !== user.passwordHash) return undefined;
+    if (again?.id !== user.id || again.passwordHash !== checkedHash) return undefined;
     return { user, credentialVersion };
   }
 
