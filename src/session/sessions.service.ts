@@ -77,7 +77,11 @@ export class SessionsService {
     const current = await this.versions.fresh(userId).catch((err: unknown) => err);
     if (current === credentialVersion) return;
     const sid = req.sessionID;
-    await destroySession(req);
+    await destroySession(req).catch((err: unknown) => {
+      // Still stored, but outdated, and its cookie never leaves: nobody can use it.
+      req.session = undefined as never;
+      throw err;
+    });
     await this.forget(userId, sid);
     if (current instanceof Error) throw storeUnavailable(current);
     throw new SessionAuthException('invalid_credentials');
