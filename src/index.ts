@@ -36,7 +36,11 @@ export {
 export { SessionGuard } from './access/session.guard.js';
 export { Public } from './access/public.decorator.js';
 export { RequireRecentLogin } from './access/require-recent-login.decorator.js';
-export { SessionsService, type RevokeOptions } from './session/sessions.service.js';
+export {
+  SessionsService,
+  type RevokeOptions,
+  type StartOptions,
+} from './session/sessions.service.js';
 export type { SessionSummary } from './session/session-summary.js';
 export { CurrentUser } from './access/current-user.decorator.js';
 export { createSessionIoAdapter } from './session-io.adapter.js';
@@ -59,6 +63,7 @@ export type {
   RateLimiterSpec,
   SessionBackend,
   SessionIndex,
+  SessionIndexEntry,
 } from './core/session-backend.interface.js';
 export type { SessionStore } from './stores/session.store.js';
 export {

@@ -7,6 +7,7 @@ import { SessionSetupError } from './core/errors/session-setup.error.js';
 import type { ResolvedSessionOptions } from './core/options/session-options.resolver.js';
 import { SESSION_OPTIONS } from './core/session.constants.js';
 import { allowedOrigins, isAllowedSource } from './security/request-origin.js';
+import { CredentialVersions } from './session/credential-versions.js';
 import { SessionMiddleware } from './session/session.middleware.js';
 import { refreshSocketSession } from './session/socket-session.js';
 
@@ -32,7 +33,8 @@ type EngineNext = (err?: Error) => void;
 export async function createSessionIoAdapter(app: INestApplication): Promise<WebSocketAdapter> {
   const { IoAdapter } = await loadSocketIo();
   const options = app.get<ResolvedSessionOptions>(SESSION_OPTIONS, { strict: false });
-  const loadSession = handshakeSessionLoader(app, options);
+  const versions = app.get(CredentialVersions, { strict: false });
+  const loadSession = handshakeSessionLoader(app, options, versions);
 
   class SessionIoAdapter extends IoAdapter {
     override createIOServer(port: number, serverOptions?: ServerOptions): Server {
@@ -45,7 +47,7 @@ export async function createSessionIoAdapter(app: INestApplication): Promise<Web
       super.bindClientConnect(server, (socket: Socket) => {
         const req = socket.request as Request;
         socket.use((_packet, next) => {
-          refreshSocketSession(req, options).then(() => next(), next);
+          refreshSocketSession(req, options, versions).then(() => next(), next);
         });
         callback(socket);
       });
@@ -55,7 +57,11 @@ export async function createSessionIoAdapter(app: INestApplication): Promise<Web
 }
 
 /** express-session on each socket.io handshake (engine.io runs `engine.use` on every request). */
-function handshakeSessionLoader(app: INestApplication, options: ResolvedSessionOptions) {
+function handshakeSessionLoader(
+  app: INestApplication,
+  options: ResolvedSessionOptions,
+  versions: CredentialVersions,
+) {
   const session = app.get(SessionMiddleware, { strict: false });
   // Express's request prototype, as Express gives every request it handles: req.get, req.secure
   // and the app's `trust proxy`, which express-session and the origin check read.
@@ -72,7 +78,7 @@ function handshakeSessionLoader(app: INestApplication, options: ResolvedSessionO
       return next(new Error('socket.io handshake from a foreign origin'));
     }
     session.use(req, res as unknown as Response, () => {
-      refreshSocketSession(req, options).then(() => next(), next);
+      refreshSocketSession(req, options, versions).then(() => next(), next);
     });
   };
 }

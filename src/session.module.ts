@@ -36,6 +36,7 @@ import { SessionLifecycleMiddleware } from './session/session-lifecycle.middlewa
 import { SessionMiddleware } from './session/session.middleware.js';
 import { SessionPipelineMiddleware, sessionPipelineSteps } from './session-pipeline.middleware.js';
 import { SessionsService } from './session/sessions.service.js';
+import { CredentialVersions } from './session/credential-versions.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
   SESSION_MODULE_OPTIONS,
@@ -101,6 +102,7 @@ interface StaticFlags {
     AccountHasher,
     AuditService,
     LoginThrottler,
+    CredentialVersions,
     SessionsService,
     AuthService,
     PasswordService,

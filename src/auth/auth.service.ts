@@ -5,9 +5,11 @@ import { SESSION_OPTIONS, USER_DIRECTORY } from '../core/session.constants.js';
 import type { SessionProfile } from '../core/session-data.augmentation.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { CredentialVersions } from '../session/credential-versions.js';
 import {
   clearSessionCookie,
   destroySession,
+  orStoreUnavailable,
   requireSession,
 } from '../session/session-persistence.js';
 import { SessionsService } from '../session/sessions.service.js';
@@ -21,6 +23,15 @@ import type { UserDirectory, UserRecord } from './user-directory.interface.js';
 export const MISSING_USER_DIRECTORY =
   'SessionModule: no UserDirectory. Provide one in any module of your app: ' +
   '{ provide: USER_DIRECTORY, useClass: YourUserDirectory } (see README, "Use it in your app").';
+
+/** The credential version read for an unknown email, so both cost the same store read. */
+const NO_USER = '';
+
+/** A user whose password checked out, and their credential version read before the check. */
+interface CheckedCredentials {
+  user: UserRecord;
+  credentialVersion?: number;
+}
 
 /** Looked up app-wide, so the app can provide USER_DIRECTORY in whichever module owns users. */
 export function findUserDirectory(moduleRef: ModuleRef): UserDirectory {
@@ -41,6 +52,7 @@ export class AuthService implements OnModuleInit {
     private readonly accounts: AccountHasher,
     private readonly throttler: LoginThrottler,
     private readonly sessions: SessionsService,
+    private readonly versions: CredentialVersions,
     private readonly audit: AuditService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
@@ -59,17 +71,17 @@ export class AuthService implements OnModuleInit {
 
     const normalized = normalizeEmail(email);
     const account = this.accounts.hash(normalized);
-    const user = await this.throttler.guard(req, account, async () => {
-      const found = await this.verifyPassword(normalized, password);
-      if (!found) {
+    const { user, credentialVersion } = await this.throttler.guard(req, account, async () => {
+      const checked = await this.checkCredentials(normalized, password);
+      if (!checked) {
         this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
         throw new SessionAuthException('invalid_credentials');
       }
-      await this.rehashIfWeak(found, password);
-      return found;
+      await this.rehashIfWeak(checked.user, password);
+      return checked;
     });
     const profile = toProfile(user);
-    await this.sessions.start(req, profile);
+    await this.sessions.start(req, profile, { credentialVersion });
     this.audit.record(
       AUTH_AUDIT_EVENTS.loginSucceeded,
       { userId: user.id, accountHash: account, sessionId: req.session.publicId },
@@ -101,6 +113,35 @@ export class AuthService implements OnModuleInit {
       return undefined;
     }
     return (await this.hasher.verify(user.passwordHash, password)) ? user : undefined;
+  }
+
+  /**
+   * Like `verifyPassword`, and also reads the user's credential version for the new session.
+   * The version must be read before the hash it is checked against, or a sign-in with the old
+   * password could read the hash before a password change and the version after it, and its
+   * session would outlive the change. The user's id is known only from the directory, so the
+   * hash is read again after a successful check: when it is still the one checked, it was
+   * current after the version was read. A password change raises the version before and after
+   * it saves the new hash (PasswordService), so either the version is outdated (the session
+   * ends at its next request) or the hash checked was the new one.
+   */
+  private async checkCredentials(
+    email: string,
+    password: string,
+  ): Promise<CheckedCredentials | undefined> {
+    const user = await this.directory.findByEmail(email);
+    const credentialVersion = await orStoreUnavailable(this.versions.fresh(user?.id ?? NO_USER));
+    if (!user) {
+      await this.hasher.verifyDummy(password);
+      return undefined;
+    }
+    // Copied: a directory may hand out the same record object, which a change then updates.
+    const checkedHash = user.passwordHash;
+    if (!(await this.hasher.verify(checkedHash, password))) return undefined;
+    if (credentialVersion === undefined) return { user };
+    const again = await this.directory.findByEmail(email);
+    if (again?.id !== user.id || again.passwordHash !== checkedHash) return undefined;
+    return { user, credentialVersion };
   }
 
   /** Upgrades hashes made with weaker parameters while the plain password is at hand. */

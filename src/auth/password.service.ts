@@ -2,7 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request } from 'express';
 import { SessionsService } from '../session/sessions.service.js';
-import { orStoreUnavailable } from '../session/session-persistence.js';
+import { CredentialVersions } from '../session/credential-versions.js';
+import { orStoreUnavailable, saveSession } from '../session/session-persistence.js';
 import { AccountHasher } from './account.hasher.js';
 import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -18,6 +19,21 @@ import type { UserDirectory } from './user-directory.interface.js';
  * required and counts against the same brute-force limits as sign-in, so a stolen session cannot
  * be used to guess it. On success the session moves to a new id and every other session of the
  * user ends (V7.4.3), so whoever knew the old password is signed out everywhere.
+ *
+ * The steps are ordered so that a store failure at any point leaves no one else signed in and
+ * the request safe to send again:
+ * 1. the user's credential version is raised, so every other session (and any sign-in under
+ *    way) ends at its next request; this session moves to the new version and is marked
+ *    `passwordChangePending` (saved before anything else changes);
+ * 2. the new hash is saved;
+ * 3. `revokeAllSessions` raises the version again (a sign-in that read the old hash between the
+ *    first raise and step 2 ends too) and deletes the other sessions;
+ * 4. this session moves to a new id.
+ * A 503 before step 2 changed no password: the retry is an ordinary change. After step 2, the
+ * retry of the same request (same current and new password) from this session is accepted:
+ * the current password no longer matches, but the pending mark lets the new one confirm it,
+ * and steps 3 and 4 run again. If step 4 failed, this session has ended: sign in with the new
+ * password.
  */
 @Injectable()
 export class PasswordService implements OnModuleInit {
@@ -30,6 +46,7 @@ export class PasswordService implements OnModuleInit {
     private readonly accounts: AccountHasher,
     private readonly throttler: LoginThrottler,
     private readonly sessions: SessionsService,
+    private readonly versions: CredentialVersions,
     private readonly audit: AuditService,
   ) {}
 
@@ -49,21 +66,32 @@ export class PasswordService implements OnModuleInit {
     const profile = req.session.profile!;
     const sessionId = req.session.publicId;
     const account = this.accounts.hash(profile.email);
+    const pending = req.session.passwordChangePending === true;
+    let saved = false;
     const user = await this.throttler.guard(req, account, async () => {
       const found = await this.auth.verifyPassword(profile.email, dto.currentPassword);
-      if (!found || found.id !== profile.id) {
-        this.audit.record(
-          AUTH_AUDIT_EVENTS.passwordChangeFailed,
-          { userId: profile.id, sessionId, reason: 'invalid_current_password' },
-          req,
-        );
-        throw new SessionAuthException('invalid_current_password');
+      if (found?.id === profile.id) return found;
+      // The retry of a change whose new hash was saved before a store failure (see above).
+      const retried = pending
+        ? await this.auth.verifyPassword(profile.email, dto.newPassword)
+        : undefined;
+      if (retried?.id === profile.id) {
+        saved = true;
+        return retried;
       }
-      return found;
+      this.audit.record(
+        AUTH_AUDIT_EVENTS.passwordChangeFailed,
+        { userId: profile.id, sessionId, reason: 'invalid_current_password' },
+        req,
+      );
+      throw new SessionAuthException('invalid_current_password');
     });
 
-    await update(user.id, await this.hasher.hash(dto.newPassword));
-    await this.sessions.rotate(req);
+    const version = await orStoreUnavailable(this.versions.bump(user.id));
+    if (version !== undefined) req.session.credentialVersion = version;
+    req.session.passwordChangePending = true;
+    await saveSession(req);
+    if (!saved) await update(user.id, await this.hasher.hash(dto.newPassword));
     const revoked = await orStoreUnavailable(
       this.sessions.revokeAllSessions(user.id, {
         except: req.sessionID,
@@ -71,6 +99,7 @@ export class PasswordService implements OnModuleInit {
         req,
       }),
     );
+    await this.sessions.rotate(req);
     this.audit.record(AUTH_AUDIT_EVENTS.passwordChanged, { userId: user.id, sessionId }, req);
     return revoked;
   }

@@ -30,6 +30,24 @@ export interface SessionBackend {
   touch(sid: string, ttlSeconds: number): Promise<void>;
   /** Deletes the session; resolves too when there was none. */
   destroy(sid: string): Promise<void>;
+  /**
+   * The values stored under each of `sids`, in order (null where there is none): one round trip
+   * instead of one `get` per session when a user lists their sessions. Absent: one `get` each.
+   */
+  getMany?(sids: string[]): Promise<Array<string | null>>;
+  /**
+   * The user's credential version: a counter that a password change, `revokeAllSessions` and
+   * `invalidateUser` raise. Each session records it at sign-in and ends at its next request once
+   * they differ, so revocation also ends sessions that no sweep of the index could find (a
+   * sign-in still in flight). 0 for a user whose version was never raised. It must outlive
+   * every session (no TTL); a lost value ends the user's sessions, which fails safe.
+   *
+   * Absent (with `bumpCredentialVersion`): sessions are ended only by the sweep of the index,
+   * so a sign-in that straddles a password change or a revocation can outlive it.
+   */
+  credentialVersion?(userId: string): Promise<number>;
+  /** Raises the user's credential version by one, atomically, and resolves the new value. */
+  bumpCredentialVersion?(userId: string): Promise<number>;
   /** The session ids of each user, for listing and revoking sessions. */
   readonly index: SessionIndex;
   /**
@@ -53,8 +71,11 @@ export interface SessionBackend {
  * The session ids of each user, so a user can list and revoke their sessions and an admin can end
  * them all (ASVS 5.0 V7.4.2, V7.4.5, V7.5.2).
  *
- * Entries may outlive their session (a session that expired in the store stays listed until the
- * next `members` call sees it is gone and removes it), so readers must check each id in the store.
+ * An entry is added before its session is first saved (so a saved session is never missing from
+ * the index), and may outlive its session (one that expired in the store stays listed until a
+ * listing sees it is gone), so readers check each id in the store. A listing removes an entry
+ * whose session is missing only once the entry is older than twice the store timeout: a younger
+ * one may belong to a sign-in whose save is still on its way.
  */
 export interface SessionIndex {
   /** Records that `sessionId` belongs to `userId`. */
@@ -63,6 +84,25 @@ export interface SessionIndex {
   remove(userId: string, ...sessionIds: string[]): Promise<void>;
   /** Every session id recorded for `userId`, live or not. */
   members(userId: string): Promise<string[]>;
+  /**
+   * Every entry of `userId` with the time it was last written (added or touched). Absent: the
+   * entries' age is unknown, so a listing never removes an entry, and the backend must drop
+   * stale entries itself (as the Redis index does by score).
+   */
+  entries?(userId: string): Promise<SessionIndexEntry[]>;
+  /**
+   * The session was used: keep its entry until `expiresAt` (epoch ms, the session's new idle
+   * deadline, never past its absolute one), so entries of idle sessions can be dropped early.
+   * Never adds an entry that is gone. Absent: entries live until the backend drops them.
+   */
+  touch?(userId: string, sessionId: string, expiresAt: number): Promise<void>;
+}
+
+/** One entry of a user's index. */
+export interface SessionIndexEntry {
+  sessionId: string;
+  /** Epoch ms of the entry's last write: its sign-in, or the session's last extension. */
+  writtenAt: number;
 }
 
 /** What a rate limiter counts: `points` per `duration` seconds, under its own key prefix. */

@@ -27,5 +27,15 @@ declare module 'express-session' {
     ip?: string;
     /** User-Agent at sign-in (cut to 256 characters). */
     userAgent?: string;
+    /**
+     * The user's credential version read before the password was checked at sign-in; the session
+     * ends once the user's current version differs (password change, revocation). Absent: 0.
+     */
+    credentialVersion?: number;
+    /**
+     * Set while a password change of this session is under way: a retry of a change whose new
+     * hash was saved before a store failure is accepted with the new password.
+     */
+    passwordChangePending?: boolean;
   }
 }

@@ -12,8 +12,19 @@ export function saveSession(req: Request): Promise<void> {
   return settle(req, (done) => requireSession(req).save(done));
 }
 
-export function destroySession(req: Request): Promise<void> {
-  return settle(req, (done) => requireSession(req).destroy(done));
+/**
+ * Deletes the session in the store. When the store fails, the session is still valid there, so
+ * the request keeps it: the 503 then changes no cookie (neither the session's nor the CSRF
+ * token), and the client can simply retry.
+ */
+export async function destroySession(req: Request): Promise<void> {
+  const session = requireSession(req);
+  try {
+    await settle(req, (done) => session.destroy(done));
+  } catch (err) {
+    req.session = session;
+    throw err;
+  }
 }
 
 /** req.session, or a 503 when the session middleware could not load it from the store. */

@@ -5,15 +5,18 @@ import { randomBytes } from 'node:crypto';
 import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
 import { AuditService } from '../audit/audit.service.js';
 import { requestClient } from '../core/http/request-client.js';
-import { SESSION_STORE } from '../core/session.constants.js';
+import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
 import type { SessionProfile } from '../core/session-data.augmentation.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import type { SessionEndReason } from './session-expiry.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
+import { CredentialVersions } from './credential-versions.js';
 import {
   destroySession,
   orStoreUnavailable,
   regenerateSession,
   saveSession,
+  storeUnavailable,
 } from './session-persistence.js';
 import { type SessionSummary, summarize } from './session-summary.js';
 import type { SessionStore } from '../stores/session.store.js';
@@ -29,27 +32,59 @@ export interface RevokeOptions {
 
 type LiveSession = { sid: string; data: SessionData };
 
+/** Options of `SessionsService.start`. */
+export interface StartOptions {
+  /**
+   * The user's credential version, read before the password was checked (AuthService does).
+   * When a password change or a revocation raised it meanwhile, the new session is ended at once
+   * and `start` throws 401 `invalid_credentials`. Default: read when the session is made.
+   */
+  credentialVersion?: number;
+}
+
 /** A user's signed-in sessions: starting, rotating, ending, listing and revoking them. */
 @Injectable()
 export class SessionsService {
   constructor(
     @Inject(SESSION_STORE) private readonly store: SessionStore,
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly versions: CredentialVersions,
     private readonly audit: AuditService,
   ) {}
 
-  /** Signs `profile` in on a brand-new session id, which stops session fixation (ASVS 5.0 V7.2.4). */
-  async start(req: Request, profile: SessionProfile): Promise<void> {
+  /**
+   * Signs `profile` in on a brand-new session id, which stops session fixation (ASVS 5.0 V7.2.4).
+   * Either the session is saved, listed in the user's index and current, or this throws and the
+   * request carries no session (so no cookie either).
+   */
+  async start(req: Request, profile: SessionProfile, options: StartOptions = {}): Promise<void> {
+    const userId = profile.id;
+    const credentialVersion =
+      options.credentialVersion ?? (await orStoreUnavailable(this.versions.fresh(userId)));
+    await orStoreUnavailable(this.makeRoomFor(userId, credentialVersion, req));
     await regenerateSession(req);
     const now = Date.now();
     // Synchronous: 16 bytes take microseconds, and the async form would queue on libuv's thread
     // pool behind the argon2 verifies of the logins in flight.
     const publicId = randomBytes(16).toString('base64url');
     Object.assign(req.session, { profile, createdAt: now, lastSeenAt: now, publicId });
-    Object.assign(req.session, requestClient(req));
-    // Indexed before it is saved: a stray index entry is cleaned up on the next listing, while
-    // a saved session missing from the index could not be listed or revoked.
-    await this.track(profile.id, req.sessionID);
-    await saveSession(req);
+    Object.assign(req.session, requestClient(req), { credentialVersion });
+    await this.indexAndSave(req, userId);
+    if (options.credentialVersion === undefined) return;
+    // A password change or revocation that raised the version while this sign-in was checking
+    // the password may have swept the index before this session was saved: end it here. A raise
+    // after this read finds the session saved and indexed, and its sweep ends it.
+    const current = await this.versions.fresh(userId).catch((err: unknown) => err);
+    if (current === credentialVersion) return;
+    const sid = req.sessionID;
+    await destroySession(req).catch((err: unknown) => {
+      // Still stored, but outdated, and its cookie never leaves: nobody can use it.
+      req.session = undefined as never;
+      throw err;
+    });
+    await this.forget(userId, sid);
+    if (current instanceof Error) throw storeUnavailable(current);
+    throw new SessionAuthException('invalid_credentials');
   }
 
   /** Moves the current session to a new id and keeps its data (after a password change). */
@@ -57,11 +92,42 @@ export class SessionsService {
     const oldSid = req.sessionID;
     const data: Partial<SessionData> = { ...req.session };
     delete data.cookie;
+    delete data.passwordChangePending;
     await regenerateSession(req);
     Object.assign(req.session, data, { lastSeenAt: Date.now() });
-    if (data.profile) await this.track(data.profile.id, req.sessionID);
-    await saveSession(req);
+    if (data.profile) await this.indexAndSave(req, data.profile.id);
+    else await saveSession(req);
     if (data.profile) await this.forget(data.profile.id, oldSid);
+  }
+
+  /**
+   * Indexes the request's new session, then saves it: a stray entry (the save failed) is pruned
+   * by a later listing, while a saved session missing from the index could not be listed or
+   * swept. When the index write fails, the session is dropped from the request, so express-session
+   * neither saves it at the end of the response nor sends its cookie: the 503 leaves no session
+   * behind that nobody could revoke.
+   */
+  private async indexAndSave(req: Request, userId: string): Promise<void> {
+    try {
+      await this.store.index.add(userId, req.sessionID);
+    } catch (err) {
+      req.session = undefined as never;
+      throw storeUnavailable(err);
+    }
+    await saveSession(req);
+  }
+
+  /**
+   * Ends the current session because its credential version is outdated (SessionLifecycle
+   * middleware); the request goes on signed out.
+   */
+  async endOutdated(req: Request): Promise<void> {
+    const { profile, publicId } = req.session;
+    const sid = req.sessionID;
+    await regenerateSession(req);
+    if (!profile) return;
+    await this.forget(profile.id, sid);
+    this.recordRevoked(profile.id, publicId, 'credentials_changed', req);
   }
 
   /** Ends the current session on a timeout; the request goes on without a signed-in user. */
@@ -88,7 +154,11 @@ export class SessionsService {
   /** The signed-in caller's live sessions, most recently used first. */
   async list(req: Request): Promise<SessionSummary[]> {
     const sessions = await this.liveSessions(req.session.profile!.id);
+    // The caller's own session passed the credential check on this request: any other with
+    // another version has ended, though it was not deleted yet.
+    const version = req.session.credentialVersion ?? 0;
     return sessions
+      .filter(({ data }) => (data.credentialVersion ?? 0) === version)
       .map(({ sid, data }) =>
         // The request's own copy may hold a fresher lastSeenAt than the store's.
         sid === req.sessionID ? summarize(req.session, true) : summarize(data, false),
@@ -115,8 +185,16 @@ export class SessionsService {
   /**
    * Ends every session of a user, e.g. when an admin disables the account (ASVS 5.0 V7.4.2,
    * V7.4.5). Each cookie is refused from its next request on. Returns how many were ended.
+   *
+   * The user's credential version is raised first, so a session whose sign-in is still under
+   * way ends too, whenever it is saved; then every session the index lists is deleted. The
+   * session `except` names moves to the new version and lives on.
    */
   async revokeAllSessions(userId: string, options: RevokeOptions = {}): Promise<number> {
+    const version = await this.versions.bump(userId);
+    if (version !== undefined && options.except !== undefined) {
+      await this.adoptVersion(userId, options.except, version, options.req);
+    }
     const targets = (await this.liveSessions(userId)).filter((s) => s.sid !== options.except);
     await Promise.all(targets.map((s) => this.store.remove(s.sid)));
     await this.store.index.remove(userId, ...targets.map((s) => s.sid));
@@ -127,24 +205,100 @@ export class SessionsService {
   }
 
   /**
-   * The user's sessions that still exist in the store. Ids whose session expired or was deleted
-   * are removed from the index on the way (lazy cleanup): stores drop sessions on their own
-   * timers and cannot say whose they were.
+   * Ends every session of the user at its next request, without deleting any: one counter
+   * raise, e.g. after their roles changed (the sessions hold the roles copied at sign-in), or
+   * to sign a user out everywhere cheaply. A backend that keeps no credential versions gets
+   * `revokeAllSessions` instead.
    */
-  private async liveSessions(userId: string): Promise<LiveSession[]> {
-    const { index } = this.store;
-    const ids = await index.members(userId);
-    const loaded = await Promise.all(
-      ids.map(async (sid) => ({ sid, data: await this.store.read(sid) })),
-    );
-    const live = loaded.filter((s): s is LiveSession => s.data?.profile?.id === userId);
-    const gone = loaded.filter((s) => s.data?.profile?.id !== userId).map((s) => s.sid);
-    if (gone.length > 0) await index.remove(userId, ...gone);
-    return live;
+  async invalidateUser(userId: string): Promise<void> {
+    const version = await this.versions.bump(userId);
+    if (version === undefined) await this.revokeAllSessions(userId, { reason: 'invalidated' });
   }
 
-  private async track(userId: string, sid: string): Promise<void> {
-    await orStoreUnavailable(this.store.index.add(userId, sid));
+  /**
+   * Writes `profile` (e.g. new roles) into every live session of its user, which stay signed
+   * in. The credential version is raised first and each rewritten session moves to it, so any
+   * session this misses (a sign-in under way, a request that saves an older copy meanwhile) ends
+   * at its next request instead of keeping the old profile. Returns how many were rewritten.
+   */
+  async refreshProfile(userId: string, profile: SessionProfile): Promise<number> {
+    if (profile.id !== userId) {
+      throw new Error('SessionsService.refreshProfile: profile.id must be the userId');
+    }
+    const version = await this.versions.bump(userId);
+    const sessions = await this.liveSessions(userId);
+    await Promise.all(
+      sessions.map(({ sid, data }) =>
+        this.store.rewrite(sid, { ...data, profile, credentialVersion: version }),
+      ),
+    );
+    return sessions.length;
+  }
+
+  /** Moves one session (the request's own when it is that one) to `version`. */
+  private async adoptVersion(
+    userId: string,
+    sid: string,
+    version: number,
+    req?: Request,
+  ): Promise<void> {
+    if (req?.sessionID === sid && req.session?.profile?.id === userId) {
+      req.session.credentialVersion = version;
+      await saveSession(req);
+      return;
+    }
+    const data = await this.store.read(sid);
+    if (data?.profile?.id === userId) {
+      await this.store.rewrite(sid, { ...data, credentialVersion: version });
+    }
+  }
+
+  /**
+   * With `maxSessionsPerUser`, ends the user's oldest sessions until one more fits, before a
+   * sign-in makes it. Sign-ins of one user that run at the same time may each find room, so the
+   * cap can be passed by as many as run together, until the next sign-in.
+   */
+  private async makeRoomFor(
+    userId: string,
+    version: number | undefined,
+    req: Request,
+  ): Promise<void> {
+    const max = this.options.maxSessionsPerUser;
+    if (max === undefined) return;
+    const live = await this.liveSessions(userId);
+    // Sessions of an older credential version have ended already: they take no room.
+    const isCurrent = (s: LiveSession) =>
+      version === undefined || (s.data.credentialVersion ?? 0) === version;
+    const current = live.filter(isCurrent);
+    if (current.length < max) return;
+    const oldest = current
+      .sort((a, b) => (a.data.createdAt ?? 0) - (b.data.createdAt ?? 0))
+      .slice(0, current.length - max + 1);
+    await Promise.all(oldest.map((s) => this.store.remove(s.sid)));
+    await this.store.index.remove(userId, ...oldest.map((s) => s.sid));
+    for (const { data } of oldest) this.recordRevoked(userId, data.publicId, 'session_limit', req);
+  }
+
+  /**
+   * The user's sessions that still exist in the store, read in one batch where the backend can.
+   * Entries whose session expired or was deleted are removed from the index on the way (lazy
+   * cleanup: stores drop sessions on their own timers and cannot say whose they were), but only
+   * once they are older than twice the store timeout: a younger entry may belong to a sign-in
+   * whose save is still on its way, and removing it would hide that session from revocation.
+   */
+  private async liveSessions(userId: string): Promise<LiveSession[]> {
+    const entries = await this.store.indexEntries(userId);
+    const loaded = await this.store.readMany(entries.map((e) => e.sessionId));
+    const live: LiveSession[] = [];
+    const gone: string[] = [];
+    const settled = Date.now() - 2 * this.options.store.timeoutMs;
+    entries.forEach(({ sessionId, writtenAt }, i) => {
+      const data = loaded[i];
+      if (data?.profile?.id === userId) live.push({ sid: sessionId, data });
+      else if (writtenAt !== undefined && writtenAt < settled) gone.push(sessionId);
+    });
+    if (gone.length > 0) await this.store.index.remove(userId, ...gone);
+    return live;
   }
 
   private recordRevoked(

@@ -4,6 +4,7 @@ import type { SessionData, Store } from 'express-session';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { SESSION_LOGGER_CONTEXT } from '../core/session.constants.js';
 import type { SessionStore as ModuleStore } from '../stores/session.store.js';
+import type { CredentialVersions } from './credential-versions.js';
 import { isLastSeenDue, markSessionEnded, sessionEndReason } from './session-expiry.js';
 
 /** What express-session adds to its store at runtime; its types leave these out. */
@@ -24,11 +25,13 @@ const logger = new Logger(SESSION_LOGGER_CONTEXT);
  * request does. A message counts as activity, as a request does: it moves the idle timeout.
  * Afterwards, as on HTTP, `req.session` is the stored session, a fresh signed-out one (gone or
  * timed out: the guard answers `unauthenticated` or `session_expired`), or undefined when the
- * store failed (the guard answers `session_store_unavailable`).
+ * store failed (the guard answers `session_store_unavailable`). A session whose credential
+ * version is outdated (password change, revocation) counts as gone.
  */
 export async function refreshSocketSession(
   req: Request,
   options: SocketSessionOptions,
+  versions?: CredentialVersions,
 ): Promise<void> {
   // A socket that arrived signed out stays so: its cookie cannot change after the handshake.
   if (req.session && req.session.profile === undefined) return;
@@ -36,6 +39,7 @@ export async function refreshSocketSession(
   let data: SessionData | null;
   try {
     data = await (store as unknown as ModuleStore).read(req.sessionID);
+    if (data && versions && !(await versions.isCurrent(data))) data = null;
   } catch (err) {
     logger.warn(`Session store failed to load a socket's session: ${describe(err)}`);
     req.session = undefined as never;

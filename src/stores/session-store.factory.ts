@@ -37,12 +37,14 @@ export async function createSessionStore(options: ResolvedSessionOptions): Promi
   return SessionStore.open(backend, {
     timeoutMs: options.store.timeoutMs,
     ttlSeconds: options.timeouts.idleSeconds,
+    absoluteTimeoutSeconds: options.timeouts.absoluteSeconds,
     touchIntervalMs: options.timeouts.touchIntervalMs,
     serializer: compactSessionSerializer(sessionCookieOptions(options)),
   });
 }
 
-async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+/** The built-in backend `options` choose (exported for tests that wrap it). */
+export async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
   const name = options.store.kind;
   if (name === 'custom') throw new SessionSetupError('store.kind custom needs store.backend');
   const backend: BuiltInBackend = BUILT_IN[name];

@@ -28,7 +28,13 @@ function recordingBackend(stall = false) {
 }
 
 const serializer = { stringify: JSON.stringify, parse: JSON.parse as (raw: string) => SessionData };
-const settings = { timeoutMs: 50, ttlSeconds: 60, touchIntervalMs: 1000, serializer };
+const settings = {
+  timeoutMs: 50,
+  ttlSeconds: 60,
+  absoluteTimeoutSeconds: 600,
+  touchIntervalMs: 1000,
+  serializer,
+};
 
 /** What express-session hands `set`: the session, carrying its request as a hidden property. */
 function sessionOf(req: Request, data: Partial<SessionData> = {}): SessionData {

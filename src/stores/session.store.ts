@@ -11,6 +11,7 @@ import type {
   RateLimiterSpec,
   SessionBackend,
   SessionIndex,
+  SessionIndexEntry,
 } from '../core/session-backend.interface.js';
 import type { SessionSerializer } from './compact-session.serializer.js';
 import { toCallback, withTimeout } from './store-timeout.js';
@@ -20,11 +21,16 @@ type Callback<T = unknown> = (err?: unknown, value?: T) => void;
 /** express-session's Session carries its request as a hidden property. */
 type SessionWithRequest = SessionData & { req?: Request };
 
+/** An index entry; `writtenAt` is unknown when the backend's index cannot tell (see `entries`). */
+export type IndexEntry = Pick<SessionIndexEntry, 'sessionId'> & { writtenAt?: number };
+
 interface SessionStoreSettings {
   /** Bound on every backend call, so a stalled backend means a 503, not a hung request. */
   timeoutMs: number;
   /** The idle timeout: how long an untouched session lives in the backend. */
   ttlSeconds: number;
+  /** The absolute timeout: no index entry is kept past sign-in + this. */
+  absoluteTimeoutSeconds: number;
   /** Touches within this many ms of `lastSeenAt` are skipped; 0 touches every time. */
   touchIntervalMs: number;
   serializer: SessionSerializer;
@@ -58,6 +64,31 @@ export class SessionStore extends Store {
       remove: (userId, ...sids) => this.bounded(backend.index.remove(userId, ...sids)),
       members: (userId) => this.bounded(backend.index.members(userId)),
     };
+  }
+
+  /** The user's index entries, with their age where the backend keeps it. */
+  async indexEntries(userId: string): Promise<IndexEntry[]> {
+    const { index } = this.backend;
+    if (index.entries) return this.bounded(index.entries(userId));
+    const ids = await this.bounded(index.members(userId));
+    return ids.map((sessionId) => ({ sessionId }));
+  }
+
+  /** True when the backend keeps credential versions (see `SessionBackend.credentialVersion`). */
+  get keepsCredentialVersions(): boolean {
+    return !!(this.backend.credentialVersion && this.backend.bumpCredentialVersion);
+  }
+
+  /** The user's credential version, read from the backend; undefined when it keeps none. */
+  async credentialVersion(userId: string): Promise<number | undefined> {
+    if (!this.keepsCredentialVersions) return undefined;
+    return this.bounded(this.backend.credentialVersion!(userId));
+  }
+
+  /** Raises the user's credential version; undefined when the backend keeps none. */
+  async bumpCredentialVersion(userId: string): Promise<number | undefined> {
+    if (!this.keepsCredentialVersions) return undefined;
+    return this.bounded(this.backend.bumpCredentialVersion!(userId));
   }
 
   /** Builds the store and gives its backend up to the store timeout to become ready. */
@@ -105,7 +136,10 @@ export class SessionStore extends Store {
   }
 
   override set(sid: string, session: SessionData, cb?: Callback): void {
-    void toCallback(this.write(sid, session), cb);
+    void toCallback(
+      this.write(sid, session).then(() => undefined),
+      cb,
+    );
   }
 
   /**
@@ -121,7 +155,11 @@ export class SessionStore extends Store {
       cb?.();
       return;
     }
-    void toCallback(this.bounded(this.backend.touch(sid, this.settings.ttlSeconds)), cb);
+    const touched = async () => {
+      await this.bounded(this.backend.touch(sid, this.settings.ttlSeconds));
+      await this.touchIndex(sid, session);
+    };
+    void toCallback(touched(), cb);
   }
 
   override destroy(sid: string, cb?: Callback): void {
@@ -132,6 +170,24 @@ export class SessionStore extends Store {
   async read(sid: string): Promise<SessionData | null> {
     const raw = await this.bounded(this.backend.get(sid));
     return raw === null ? null : this.settings.serializer.parse(raw);
+  }
+
+  /** The sessions stored under `sids`, in order, in one backend call where it can batch. */
+  async readMany(sids: string[]): Promise<Array<SessionData | null>> {
+    if (sids.length === 0) return [];
+    const { backend } = this;
+    const raws = backend.getMany
+      ? await this.bounded(backend.getMany(sids))
+      : await Promise.all(sids.map((sid) => this.bounded(backend.get(sid))));
+    return raws.map((raw) => (raw === null ? null : this.settings.serializer.parse(raw)));
+  }
+
+  /**
+   * Replaces the data of the session stored under `sid`, outside any request. Like every later
+   * save, never creates: resolves false when the session is gone.
+   */
+  async rewrite(sid: string, data: SessionData): Promise<boolean> {
+    return this.write(sid, data);
   }
 
   /** Deletes the session stored under `sid`, if any. */
@@ -159,7 +215,7 @@ export class SessionStore extends Store {
     await this.backend.close?.();
   }
 
-  private async write(sid: string, session: SessionWithRequest): Promise<void> {
+  private async write(sid: string, session: SessionWithRequest): Promise<boolean> {
     const value = this.settings.serializer.stringify(session);
     const { ttlSeconds } = this.settings;
     const req = session.req;
@@ -167,10 +223,27 @@ export class SessionStore extends Store {
       await this.bounded(this.backend.create(sid, value, ttlSeconds));
       // Created once: any later save in this request is an update like any other.
       this.fresh.delete(req);
-      return;
+      return true;
     }
     // False when the session is gone: writing nothing is the point, so it is no error.
-    await this.bounded(this.backend.update(sid, value, ttlSeconds));
+    const updated = await this.bounded(this.backend.update(sid, value, ttlSeconds));
+    if (updated) await this.touchIndex(sid, session);
+    return updated;
+  }
+
+  /**
+   * Moves a signed-in session's index entry to its new idle deadline (capped by the absolute
+   * one), so the entry of a session that idles out goes with it instead of 12 h later.
+   */
+  private async touchIndex(sid: string, session: SessionData): Promise<void> {
+    const userId = session.profile?.id;
+    const { index } = this.backend;
+    if (!index.touch || userId === undefined) return;
+    const { ttlSeconds, absoluteTimeoutSeconds } = this.settings;
+    const now = Date.now();
+    const idleDeadline = now + ttlSeconds * 1000;
+    const absoluteDeadline = (session.createdAt ?? now) + absoluteTimeoutSeconds * 1000;
+    await this.bounded(index.touch(userId, sid, Math.min(idleDeadline, absoluteDeadline)));
   }
 
   private bounded<T>(work: Promise<T>): Promise<T> {

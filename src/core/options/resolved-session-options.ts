@@ -34,6 +34,8 @@ export interface ResolvedSessionOptions {
   generatedSecret: boolean;
   production: boolean;
   store: ResolvedStoreOptions;
+  /** Undefined: no cap. */
+  maxSessionsPerUser?: number;
   cookie: { name: string; secure: boolean; sameSite: SameSiteSetting; domain?: string };
   timeouts: {
     idleSeconds: number;

@@ -209,6 +209,11 @@ export interface SessionModuleOptions {
    * session on restart and is not shared between instances.
    */
   store?: SessionStoreOptions;
+  /**
+   * Most sessions one user may have: a sign-in beyond it ends the user's oldest session first.
+   * Costs one listing of the user's sessions per sign-in. Default none (no cap); 1 to 10000.
+   */
+  maxSessionsPerUser?: number;
   /** The session cookie. */
   cookie?: SessionCookieOptions;
   /** Idle and absolute timeouts, touch throttling and the recent-login window. */

@@ -60,6 +60,10 @@ function resolve(o: SessionModuleOptions): ResolvedSessionOptions {
     generatedSecret,
     production,
     store,
+    maxSessionsPerUser:
+      o.maxSessionsPerUser === undefined
+        ? undefined
+        : numberOption('maxSessionsPerUser', o.maxSessionsPerUser),
     cookie,
     timeouts: {
       idleSeconds,

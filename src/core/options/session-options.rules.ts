@@ -29,6 +29,7 @@ export const OPTION_RULES = {
   'timeouts.idleSeconds': { type: 'integer', default: 1800, min: 1, max: YEAR },
   'timeouts.absoluteSeconds': { type: 'integer', default: 43_200, min: 1, max: YEAR },
   'timeouts.touchFraction': { type: 'number', default: 0.1, min: 0, max: 0.5 },
+  maxSessionsPerUser: { type: 'integer', default: 0, min: 1, max: 10_000 },
   'timeouts.recentLoginSeconds': { type: 'integer', default: 900, min: 1, max: YEAR },
   'store.kind': {
     type: 'oneOf',

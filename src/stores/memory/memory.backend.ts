@@ -24,6 +24,9 @@ export function createMemoryBackend(options: ResolvedSessionOptions): Promise<Se
   });
   const keep = (sid: string, value: string, ttlSeconds: number) =>
     cache.set(sid, value, { ttl: ttlSeconds * 1000 });
+  // One small number per user whose version was ever raised; never evicted, since a lost
+  // version would let sessions of an older one through.
+  const versions = new Map<string, number>();
 
   return Promise.resolve({
     kind: 'memory',
@@ -52,6 +55,18 @@ export function createMemoryBackend(options: ResolvedSessionOptions): Promise<Se
     destroy(sid) {
       cache.delete(sid);
       return Promise.resolve();
+    },
+    getMany(sids) {
+      const values = sids.map((sid) => cache.get(sid) ?? null);
+      return new Promise((resolve) => setImmediate(resolve, values));
+    },
+    credentialVersion(userId) {
+      return Promise.resolve(versions.get(userId) ?? 0);
+    },
+    bumpCredentialVersion(userId) {
+      const version = (versions.get(userId) ?? 0) + 1;
+      versions.set(userId, version);
+      return Promise.resolve(version);
     },
   });
 }

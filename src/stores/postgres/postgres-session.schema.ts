@@ -4,6 +4,9 @@ import type { Pool } from 'pg';
 /** connect-pg-simple's table: the same name and columns, so an existing table keeps working. */
 export const SESSION_TABLE = '"session"';
 
+/** Each user's credential version (see `SessionBackend.credentialVersion`); one row per user. */
+export const CREDENTIAL_VERSIONS_TABLE = 'session_credential_versions';
+
 /** rate-limiter-flexible's table for the login counters (see LoginThrottler). */
 export const LOGIN_LIMITS_TABLE = 'session_login_limits';
 
@@ -25,6 +28,10 @@ CREATE TABLE IF NOT EXISTS "${LOGIN_LIMITS_TABLE}" (
   key varchar(255) PRIMARY KEY,
   points integer NOT NULL DEFAULT 0,
   expire bigint
+);
+CREATE TABLE IF NOT EXISTS "${CREDENTIAL_VERSIONS_TABLE}" (
+  user_id varchar PRIMARY KEY,
+  version bigint NOT NULL
 );
 `;
 

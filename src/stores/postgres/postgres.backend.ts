@@ -10,6 +10,7 @@ import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import { BackgroundRetry } from '../background-retry.js';
 import { PostgresSessionIndex } from './postgres.index.js';
 import {
+  CREDENTIAL_VERSIONS_TABLE,
   ensureSessionTable,
   LOGIN_LIMITS_TABLE,
   SESSION_TABLE,
@@ -84,6 +85,32 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     },
     async destroy(sid) {
       await settle((done) => pgStore.destroy(sid, done));
+    },
+    async getMany(sids) {
+      const { rows } = await pool.query<{ sid: string; sess: string }>(
+        `SELECT sid, sess::text AS sess FROM ${SESSION_TABLE}
+         WHERE sid = ANY($1::varchar[]) AND expire >= now()`,
+        [sids],
+      );
+      const bySid = new Map(rows.map((row) => [row.sid, row.sess]));
+      return sids.map((sid) => bySid.get(sid) ?? null);
+    },
+    async credentialVersion(userId) {
+      const { rows } = await pool.query<{ version: string }>(
+        `SELECT version FROM "${CREDENTIAL_VERSIONS_TABLE}" WHERE user_id = $1`,
+        [userId],
+      );
+      return Number(rows[0]?.version ?? 0);
+    },
+    // One statement, so concurrent bumps on any instance each get their own value.
+    async bumpCredentialVersion(userId) {
+      const { rows } = await pool.query<{ version: string }>(
+        `INSERT INTO "${CREDENTIAL_VERSIONS_TABLE}" AS v (user_id, version) VALUES ($1, 1)
+         ON CONFLICT (user_id) DO UPDATE SET version = v.version + 1
+         RETURNING version`,
+        [userId],
+      );
+      return Number(rows[0].version);
     },
     // Counters in the same database, so login limits hold across instances.
     createRateLimiter: (spec) =>

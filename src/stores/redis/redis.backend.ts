@@ -54,12 +54,17 @@ export function createRedisBackend(options: ResolvedSessionOptions): Promise<Ses
 /** How keys are named and how long an index entry may live. */
 export interface RedisKeys {
   keyPrefix: string;
+  idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
 }
 
 export function redisKeys(options: ResolvedSessionOptions): RedisKeys {
   const store = options.store as ResolvedStoreOf<'redis' | 'cluster'>;
-  return { keyPrefix: store.keyPrefix, absoluteTimeoutSeconds: options.timeouts.absoluteSeconds };
+  return {
+    keyPrefix: store.keyPrefix,
+    idleTimeoutSeconds: options.timeouts.idleSeconds,
+    absoluteTimeoutSeconds: options.timeouts.absoluteSeconds,
+  };
 }
 
 /**
@@ -84,10 +89,23 @@ export function redisBackend(
     },
     ttl: (entry) => entryOf(entry).ttlSeconds,
   });
+  // The same hash tag as the user's index key, so both sit in one slot on a cluster.
+  const versionKey = (userId: string) => `${prefix}cv:{${userId}}`;
   return {
     ...lifecycle,
-    index: new RedisSessionIndex(client, prefix, options.absoluteTimeoutSeconds),
+    index: new RedisSessionIndex(client, prefix, options),
     get: async (sid) => ((await redisStore.get(sid)) as string | null) ?? null,
+    // One MGET on a single Redis. On a cluster the session keys spread over slots, which one
+    // MGET cannot span; the GETs are sent together and pipelined per node.
+    getMany: (sids) =>
+      lifecycle.kind === 'redis'
+        ? client.mGet(sids.map((sid) => prefix + sid))
+        : Promise.all(sids.map((sid) => client.get(prefix + sid))),
+    async credentialVersion(userId) {
+      return Number((await client.get(versionKey(userId))) ?? 0);
+    },
+    // No TTL: a version that expired would read 0 again and let older sessions through.
+    bumpCredentialVersion: (userId) => client.incr(versionKey(userId)),
     async create(sid, value, ttlSeconds) {
       await redisStore.set(sid, asSession({ value, ttlSeconds }));
     },
