@@ -27,6 +27,7 @@ import { SecurityHeadersMiddleware } from './security/security-headers.middlewar
 import { SessionStoreHealthIndicator } from './session/session-store.health.js';
 import {
   SESSION_INDEX,
+  SESSION_KEYS,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
   SESSION_STORE,
@@ -48,6 +49,7 @@ import {
   resolveSessionOptions,
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
+import { deriveSessionKeys, type SessionKeys } from './core/session-keys.js';
 import { createSessionStoreAdapter } from './stores/session-store.factory.js';
 import type { SessionStoreAdapter } from './stores/session-store.interface.js';
 
@@ -82,6 +84,12 @@ interface StaticFlags {
         }
         return resolved;
       },
+    },
+    {
+      provide: SESSION_KEYS,
+      inject: [SESSION_OPTIONS],
+      useFactory: (options: ResolvedSessionOptions): SessionKeys =>
+        deriveSessionKeys(options.secrets),
     },
     {
       provide: SESSION_STORE,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ARGON2ID } from './argon2.js';
-import { Argon2Pool } from './argon2.pool.js';
+import { Argon2Pool, Argon2QueueFullError } from './argon2.pool.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { SESSION_OPTIONS } from '../core/session.constants.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
@@ -23,13 +24,16 @@ export class PasswordHasher implements OnApplicationShutdown {
 
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
+  /** Rejects with 503 `login_busy` when the worker queue is full, as `verify` does. */
   hash(password: string): Promise<string> {
-    return this.pool().hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash });
+    return whenNotBusy(
+      this.pool().hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash }),
+    );
   }
 
   /** False for a wrong password and for a hash that is not a valid argon2 string. */
   verify(hash: string, password: string): Promise<boolean> {
-    return this.pool().verify(hash, password);
+    return whenNotBusy(this.pool().verify(hash, password));
   }
 
   /** Stops the worker threads, so the process can exit. */
@@ -67,5 +71,17 @@ export class PasswordHasher implements OnApplicationShutdown {
   async verifyDummy(password: string): Promise<void> {
     this.dummyHash ??= this.hash('nest-session-auth dummy password');
     await this.verify(await this.dummyHash, password);
+  }
+}
+
+/** The pool's "queue full" as the module's 503 `login_busy`, with its Retry-After. */
+async function whenNotBusy<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof Argon2QueueFullError) {
+      throw new SessionAuthException('login_busy', { cause: err });
+    }
+    throw err;
   }
 }

@@ -48,7 +48,8 @@ export class PasswordService implements OnModuleInit {
 
     const profile = req.session.profile!;
     const sessionId = req.session.publicId;
-    const account = this.accounts.hash(profile.email);
+    // The same name as sign-in gives this account, so both spend one budget.
+    const account = this.accounts.forUser(profile.id);
     const user = await this.throttler.guard(req, account, async () => {
       const found = await this.auth.verifyPassword(profile.email, dto.currentPassword);
       if (!found || found.id !== profile.id) {

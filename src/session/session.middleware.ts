@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common'
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import {
+  SESSION_KEYS,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
   SESSION_STORE,
 } from '../core/session.constants.js';
+import type { SessionKeys } from '../core/session-keys.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { trackFreshSessions } from '../stores/fresh-sessions.js';
@@ -20,10 +22,13 @@ export class SessionMiddleware implements NestMiddleware {
   constructor(
     @Inject(SESSION_OPTIONS) options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+    @Inject(SESSION_KEYS) keys: SessionKeys,
   ) {
     this.handler = session({
       name: options.cookieName,
-      secret: options.secrets,
+      // The cookie key of each secret (first signs, all verify), never a raw secret: see
+      // session-keys.ts for the forgery a shared key allowed.
+      secret: keys.cookie,
       store: adapter.store,
       // Never write a session nobody changed, nor create one for anonymous visitors.
       resave: false,
