@@ -32,6 +32,7 @@ import {
   SESSION_OPTIONS,
   SESSION_STORE,
 } from './core/session.constants.js';
+import { BodyDepthMiddleware } from './core/http/body-depth.js';
 import { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
 import { SessionGuard } from './access/session.guard.js';
 import { SessionLifecycleMiddleware } from './session/session-lifecycle.middleware.js';
@@ -110,6 +111,7 @@ interface StaticFlags {
     sessionPipelineSteps,
     SessionPipelineMiddleware,
     NoStoreMiddleware,
+    BodyDepthMiddleware,
     SessionGuard,
     PasswordHasher,
     AccountHasher,
@@ -162,7 +164,9 @@ export class SessionModule
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(SessionPipelineMiddleware).forRoutes('{*path}');
-    if (this.routes) consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
+    if (this.routes) {
+      consumer.apply(NoStoreMiddleware, BodyDepthMiddleware).forRoutes(...controllers);
+    }
   }
 
   onModuleInit(): void {
