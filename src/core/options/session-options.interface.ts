@@ -135,8 +135,10 @@ export interface SessionModuleOptions {
    */
   csrf?: boolean;
   /**
-   * The readable cookie carrying the CSRF token. Default `XSRF-TOKEN`, the name axios reads.
-   * It gets the session cookie's Secure, SameSite and Domain.
+   * The readable cookie carrying the CSRF token. Default `__Host-XSRF-TOKEN` when the session
+   * cookie is `__Host-` (so no sibling subdomain can plant one; set axios's `xsrfCookieName` to
+   * it), else `XSRF-TOKEN`, the name axios reads. It gets the session cookie's Secure, SameSite
+   * and Domain.
    */
   csrfCookieName?: string;
   /** The request header carrying the CSRF token. Default `X-XSRF-TOKEN`, the one axios sends. */

@@ -104,6 +104,15 @@ describe('resolveSessionOptions: SPA settings', () => {
     });
   });
 
+  it('names the CSRF cookie __Host-XSRF-TOKEN beside a __Host- session cookie', () => {
+    expect(resolveSessionOptions({ secrets: ['s'], cookieSecure: true })).toMatchObject({
+      cookieName: '__Host-sid',
+      csrfCookieName: '__Host-XSRF-TOKEN',
+    });
+    const chosen = { secrets: ['s'], cookieSecure: true, csrfCookieName: 'MY-XSRF' };
+    expect(resolveSessionOptions(chosen).csrfCookieName).toBe('MY-XSRF');
+  });
+
   it('keeps exact origins and drops blanks', () => {
     const o = resolveSessionOptions({
       secrets: ['s'],

@@ -184,8 +184,15 @@ function parseCorsOrigins(origins: readonly string[]): string[] {
   return list;
 }
 
+/**
+ * `__Host-XSRF-TOKEN` beside a `__Host-` session cookie: the browser then takes the CSRF cookie
+ * only from this very host, over HTTPS, so a sibling subdomain cannot plant a pre-session token
+ * of its choosing (only the Origin check would stop that login CSRF). Else `XSRF-TOKEN`, axios's
+ * default name.
+ */
 function csrfCookieName(name: string | undefined, sessionCookieName: string): string {
-  const chosen = name ?? 'XSRF-TOKEN';
+  const chosen =
+    name ?? (sessionCookieName.startsWith('__Host-') ? '__Host-XSRF-TOKEN' : 'XSRF-TOKEN');
   if (chosen === sessionCookieName) {
     throw new SessionSetupError(
       `CSRF_COOKIE_NAME must differ from the session cookie name (${sessionCookieName}).`,
