@@ -15,10 +15,15 @@ const common = {
 };
 
 export default {
+  // Bounds every test and hook (hooks take testTimeout too), so no await can hang the run.
   testTimeout: 30_000,
+  // And if something a test started stays open after the last test, end the run with its name.
+  globalTeardown: '<rootDir>/test/support/exit-watchdog.global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // The packed tarball in brand-new apps (npm pack, two npm installs): minutes, not seconds.
+    { ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.e2e-spec.ts'] },
     {
       ...common,
       displayName: 'browser',

@@ -9,13 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './config.js';
 import { anonymousCsrfHeaders } from './lib/http.js';
-import {
-  freePort,
-  installEmergencyCleanup,
-  startProcess,
-  stopAll,
-  waitForHttp,
-} from './lib/processes.js';
+import { freePort } from '../test/support/free-port.js';
+import { installEmergencyCleanup, startProcess, stopAll, waitForHttp } from './lib/processes.js';
 import { startPrivateRedis } from './lib/redis-server.js';
 
 const DURATION = Number(process.env.SOAK_DURATION ?? 300);

@@ -3,21 +3,33 @@ export * from './core/session-data.augmentation.js';
 export { SessionModule } from './session.module.js';
 export { sessionConfig, sessionOptionsFromEnv } from './core/options/session.config.js';
 export type {
+  AuditOptions,
+  CorsOptions,
+  CsrfOptions,
+  CustomStoreOptions,
   LoginThrottleOptions,
+  MemoryStoreOptions,
   PasswordHashOptions,
+  PostgresStoreOptions,
+  RedisClusterStoreOptions,
+  RedisStoreOptions,
   SameSiteSetting,
+  SessionCookieOptions,
   SessionModuleOptions,
   SessionStoreKind,
+  SessionStoreOptions,
+  SessionTimeoutOptions,
+  StoreCommonOptions,
 } from './core/options/session-options.interface.js';
 export {
   SessionSetupError,
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
+export type { ResolvedStoreOptions } from './core/options/resolved-session-options.js';
 export {
   SESSION_OPTIONS,
   SESSION_STORE,
   USER_DIRECTORY,
-  SESSION_INDEX,
   SESSION_GUARD,
   IS_PUBLIC_KEY,
 } from './core/session.constants.js';
@@ -43,8 +55,12 @@ export {
 } from './core/errors/session-auth.exception.js';
 export { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
 export { SessionValidationPipe } from './core/http/session-validation.pipe.js';
-export type { RateLimiterSpec, SessionStoreAdapter } from './stores/session-store.interface.js';
-export type { SessionIndex } from './stores/session-index.interface.js';
+export type {
+  RateLimiterSpec,
+  SessionBackend,
+  SessionIndex,
+} from './core/session-backend.interface.js';
+export type { SessionStore } from './stores/session.store.js';
 export {
   SessionStoreHealthIndicator,
   type SessionStoreHealth,

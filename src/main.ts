@@ -2,29 +2,31 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createDemoApp } from './demo/bootstrap.js';
-import { demoConfig, type DemoConfig } from './demo/demo.config.js';
+import type { DemoConfig } from './demo/demo.config.js';
 import { exitGracefullyOn } from './demo/graceful-shutdown.js';
-import { sessionOptionsFromEnv } from './core/options/session.config.js';
-import {
-  resolveSessionOptions,
-  SessionSetupError,
-} from './core/options/session-options.resolver.js';
+import { SessionSetupError } from './core/errors/session-setup.error.js';
 
 const logger = new Logger('Demo');
 
-// Check the configuration before Nest starts, so a mistake is one line, not a stack trace.
 if (existsSync('.env')) process.loadEnvFile('.env');
+// Nest checks the configuration while it builds the app (SessionModule resolves its options
+// once). Its boot logs are held back until then, so a setup mistake prints as one line that
+// says what to fix, not as Nest's stack trace.
+let app: NestExpressApplication;
 try {
-  resolveSessionOptions(sessionOptionsFromEnv(process.env));
-  demoConfig();
+  app = await createDemoApp({ bufferLogs: true, autoFlushLogs: false });
 } catch (err) {
-  if (!(err instanceof SessionSetupError)) throw err;
+  if (!(err instanceof SessionSetupError)) {
+    Logger.flush();
+    throw err;
+  }
+  Logger.detachBuffer();
   logger.error(err.message);
   process.exit(1);
 }
-
-const app = await createDemoApp();
+app.flushLogs();
 const { port, host, shutdownDrainMs } = app.get(ConfigService).getOrThrow<DemoConfig>('demo');
 exitGracefullyOn(app, ['SIGTERM', 'SIGINT'], shutdownDrainMs);
 await app.listen(port, host);

@@ -6,7 +6,7 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import { SessionSetupError } from './core/errors/session-setup.error.js';
 import type { ResolvedSessionOptions } from './core/options/session-options.resolver.js';
 import { SESSION_OPTIONS } from './core/session.constants.js';
-import { isAllowedSource } from './security/request-origin.js';
+import { allowedOrigins, isAllowedSource } from './security/request-origin.js';
 import { SessionMiddleware } from './session/session.middleware.js';
 import { refreshSocketSession } from './session/socket-session.js';
 
@@ -62,13 +62,13 @@ function handshakeSessionLoader(app: INestApplication, options: ResolvedSessionO
   const expressRequest = app
     .get(HttpAdapterHost)
     .httpAdapter.getInstance<{ request: object }>().request;
-  const allowedOrigins = new Set(options.corsOrigins);
+  const origins = allowedOrigins(options);
   return (raw: EngineRequest, res: ServerResponse, next: EngineNext): void => {
     // Polling requests after the handshake carry a sid; socket.request is the handshake alone.
     if (raw._query?.sid !== undefined) return next();
     Object.setPrototypeOf(raw, expressRequest);
     const req = raw as unknown as Request;
-    if (!isAllowedSource(req, allowedOrigins)) {
+    if (!isAllowedSource(req, origins)) {
       return next(new Error('socket.io handshake from a foreign origin'));
     }
     session.use(req, res as unknown as Response, () => {

@@ -26,7 +26,7 @@ const PIPELINE_STEPS = Symbol('nest-session-auth:PIPELINE_STEPS');
  * The steps of the pipeline, in this order: CORS first, so even refusals are readable by allowed
  * origins; CSRF right after the session it binds its token to, and before the timeouts, so a
  * request from a timed-out session is told 401 session_expired rather than 403 for its now-stale
- * token. A step that is off (`csrf: false`, `securityHeaders: false`, `corsMiddleware: false`) is
+ * token. A step that is off (`csrf.enabled: false`, `securityHeaders: false`, `corsMiddleware: false`) is
  * left out; an app's replacement class (`corsMiddleware`, `securityHeadersMiddleware`,
  * `csrfMiddleware`) takes the built-in one's place and is built by Nest in this module, so it can
  * inject what the built-in one does (`SESSION_OPTIONS`, `CsrfService`, …).
@@ -59,7 +59,7 @@ export const sessionPipelineSteps: FactoryProvider<Step[]> = {
       raw.corsMiddleware === false ? undefined : replace(cors, raw.corsMiddleware),
       options.securityHeaders ? replace(securityHeaders, raw.securityHeadersMiddleware) : undefined,
       session,
-      options.csrf ? replace(csrf, raw.csrfMiddleware) : undefined,
+      options.csrf.enabled ? replace(csrf, raw.csrfMiddleware) : undefined,
       lifecycle,
     ];
     return (await Promise.all(steps)).filter((step) => step !== undefined);

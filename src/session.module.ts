@@ -26,7 +26,6 @@ import { CsrfService } from './security/csrf.service.js';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
 import { SessionStoreHealthIndicator } from './session/session-store.health.js';
 import {
-  SESSION_INDEX,
   SESSION_KEYS,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
@@ -51,8 +50,8 @@ import {
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
 import { deriveSessionKeys, type SessionKeys } from './core/session-keys.js';
-import { createSessionStoreAdapter } from './stores/session-store.factory.js';
-import type { SessionStoreAdapter } from './stores/session-store.interface.js';
+import { createSessionStore } from './stores/session-store.factory.js';
+import type { SessionStore } from './stores/session.store.js';
 
 const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
@@ -74,13 +73,13 @@ interface StaticFlags {
       inject: [SESSION_MODULE_OPTIONS],
       useFactory: (options: SessionModuleOptions): ResolvedSessionOptions => {
         const resolved = resolveSessionOptions(options);
-        if (!resolved.csrf) {
-          logger.warn('CSRF protection is off (CSRF_ENABLED=false): the app must defend itself.');
+        if (!resolved.csrf.enabled) {
+          logger.warn('CSRF protection is off (csrf.enabled false): the app must defend itself.');
         }
         if (resolved.generatedSecret) {
           logger.warn(
-            'SESSION_SECRET is not set: using a random secret for this process, so sessions ' +
-              'end on restart. Set SESSION_SECRET (required in production).',
+            'SESSION_SECRET is not set (no secrets): using a random secret for this process, so ' +
+              'sessions end on restart. Set SESSION_SECRET or secrets (required in production).',
           );
         }
         return resolved;
@@ -95,12 +94,7 @@ interface StaticFlags {
     {
       provide: SESSION_STORE,
       inject: [SESSION_OPTIONS],
-      useFactory: (options: ResolvedSessionOptions) => createSessionStoreAdapter(options),
-    },
-    {
-      provide: SESSION_INDEX,
-      inject: [SESSION_STORE],
-      useFactory: (adapter: SessionStoreAdapter) => adapter.index ?? null,
+      useFactory: (options: ResolvedSessionOptions) => createSessionStore(options),
     },
     SessionMiddleware,
     CorsMiddleware,
@@ -129,7 +123,6 @@ interface StaticFlags {
   exports: [
     SESSION_OPTIONS,
     SESSION_STORE,
-    SESSION_INDEX,
     SessionGuard,
     PasswordHasher,
     AuthService,
@@ -145,7 +138,7 @@ export class SessionModule
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSION_ROUTES) private readonly routes: boolean,
   ) {
     super();
@@ -177,7 +170,7 @@ export class SessionModule
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.adapter.close();
+    await this.store.close();
   }
 }
 

@@ -1,6 +1,7 @@
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, logTail, startProcess, type ManagedProcess } from './processes.js';
+import { freePort } from '../../test/support/free-port.js';
+import { redisAnswers } from '../../test/support/redis-server.js';
+import { logTail, startProcess, type ManagedProcess } from './processes.js';
 
 export interface PrivateRedis {
   readonly port: number;
@@ -33,25 +34,8 @@ async function waitForPong(managed: ManagedProcess, port: number): Promise<void>
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (managed.child.exitCode !== null) break;
-    if (await pingOnce(port)) return;
+    if (await redisAnswers(port)) return;
     await sleep(50);
   }
   throw new Error(`bench: private redis-server did not start:\n${logTail(managed)}`);
-}
-
-function pingOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.setTimeout(1000);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }

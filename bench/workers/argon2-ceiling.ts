@@ -1,7 +1,7 @@
 // The argon2 verify ceiling: how many argon2id verifications per second this machine does at the
 // demo's cost with LOGIN_CONCURRENCY in flight, with no HTTP, no Nest and no Redis. The login
 // bench is read against it. It verifies exactly as the demo does: through PasswordHasher's pool of
-// worker threads (one per core, each running whole @node-rs/argon2 verifies), the fastest way
+// worker threads (one per core, each running one `argon2` verify at a time), the fastest way
 // found to verify on this machine, so login can be read against the best the CPU allows.
 import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
 import { Argon2Pool } from '../../src/auth/argon2.pool.js';

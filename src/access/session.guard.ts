@@ -85,7 +85,7 @@ export class SessionGuard implements CanActivate {
       context.getClass(),
     ]);
     if (window === undefined) return undefined;
-    return window ?? this.options.recentLoginSeconds;
+    return window ?? this.options.timeouts.recentLoginSeconds;
   }
 
   protected isRecentLogin(req: Request, windowSeconds: number): boolean {

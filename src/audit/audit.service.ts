@@ -42,7 +42,7 @@ export class AuditService implements OnModuleInit {
       ...details,
       ...(req ? requestClient(req) : {}),
     };
-    if (this.options.auditLog) this.logger.log(JSON.stringify(record));
+    if (this.options.audit.log) this.logger.log(JSON.stringify(record));
     try {
       this.emitter?.emit(event, record);
     } catch (err) {

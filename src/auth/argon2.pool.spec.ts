@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Argon2Pool, Argon2QueueFullError } from './argon2.pool.js';
+import { ARGON2_WORKER_URL, Argon2Pool, Argon2QueueFullError } from './argon2.pool.js';
 import { resolveSessionOptions } from '../core/options/session-options.resolver.js';
 import { isSessionError } from '../core/errors/session-auth.exception.js';
 import { PasswordHasher } from './password.hasher.js';
@@ -18,7 +18,7 @@ function outcomes(calls: Promise<unknown>[]): Promise<unknown[]> {
 
 describe('Argon2Pool', () => {
   it('refuses at once what would wait past the bounded queue, and takes work again once it drains', async () => {
-    const pool = new Argon2Pool(1, 2);
+    const pool = new Argon2Pool(ARGON2_WORKER_URL, 1, 2);
     try {
       // One running and two waiting fit; the other three are refused without being queued.
       const results = await outcomes(
@@ -37,7 +37,7 @@ describe('PasswordHasher with a full queue', () => {
   it('answers 503 login_busy with a Retry-After, not a wait', async () => {
     const hasher = new PasswordHasher(resolveSessionOptions({ secrets: ['s'] }));
     // A pool of one thread and no waiting room: the second verify finds it full.
-    Object.assign(hasher, { workers: new Argon2Pool(1, 0) });
+    Object.assign(hasher, { workers: new Argon2Pool(ARGON2_WORKER_URL, 1, 0) });
     try {
       const [first, second] = await outcomes([
         hasher.verify('not-an-argon2-hash', 'pw'),

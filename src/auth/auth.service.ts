@@ -55,7 +55,7 @@ export class AuthService implements OnModuleInit {
    */
   async login(req: Request, email: string, password: string): Promise<SessionProfile> {
     requireSession(req);
-    if (this.options.cookieSecure && !req.secure) throw new SessionAuthException('https_required');
+    if (this.options.cookie.secure && !req.secure) throw new SessionAuthException('https_required');
 
     const { user, account } = await this.throttler.limitConcurrency(req, async () => {
       const normalized = normalizeEmail(email);

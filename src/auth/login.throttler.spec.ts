@@ -4,25 +4,26 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AuditService } from '../audit/audit.service.js';
 import { resolveSessionOptions } from '../core/options/session-options.resolver.js';
 import { isSessionError, SessionAuthException } from '../core/errors/session-auth.exception.js';
-import type { RateLimiterSpec, SessionStoreAdapter } from '../stores/session-store.interface.js';
+import type { RateLimiterSpec } from '../core/session-backend.interface.js';
+import type { SessionStore } from '../stores/session.store.js';
 import { LoginThrottler, MAX_LOGINS_IN_FLIGHT_PER_IP } from './login.throttler.js';
 
 /** A throttler on in-process counters the test can reach, as a store's TTL would. */
 function throttler(limits: { accountMaxFailures?: number; ipMaxFailures?: number } = {}) {
   const limiters = new Map<string, RateLimiterMemory>();
-  const adapter = {
-    createRateLimiter: (spec: RateLimiterSpec) => {
+  const store = {
+    rateLimiter: (spec: RateLimiterSpec) => {
       const limiter = new RateLimiterMemory(spec);
       limiters.set(spec.keyPrefix, limiter);
       return limiter;
     },
-  } as unknown as SessionStoreAdapter;
+  } as unknown as SessionStore;
   const options = resolveSessionOptions({
     secrets: ['s'],
     loginThrottle: { accountMaxFailures: 3, ipMaxFailures: 100, ...limits },
   });
   const audit = { record: () => undefined } as unknown as AuditService;
-  return { throttler: new LoginThrottler(options, adapter, audit), limiters };
+  return { throttler: new LoginThrottler(options, store, audit), limiters };
 }
 
 const fromIp = (ip: string) => ({ ip, get: () => undefined }) as unknown as Request;

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { requestClient } from '../core/http/request-client.js';
 import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
 import { orStoreUnavailable } from '../session/session-persistence.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import type { RateLimiterSpec, SessionStoreAdapter } from '../stores/session-store.interface.js';
+import type { SessionStore } from '../stores/session.store.js';
 import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isSessionError, SessionAuthException } from '../core/errors/session-auth.exception.js';
@@ -68,12 +68,11 @@ export class LoginThrottler {
 
   constructor(
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) store: SessionStore,
     private readonly audit: AuditService,
   ) {
     const limits = options.loginThrottle;
-    const limiter = (spec: RateLimiterSpec) =>
-      adapter.createRateLimiter?.(spec) ?? new RateLimiterMemory(spec);
+    const limiter = store.rateLimiter.bind(store);
     this.accountAttempts = limiter({
       keyPrefix: 'login-attempts:account',
       points: limits.accountMaxFailures,

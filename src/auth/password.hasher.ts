@@ -1,7 +1,19 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ARGON2ID } from './argon2.js';
-import { Argon2Pool, Argon2QueueFullError } from './argon2.pool.js';
+import {
+  ARGON2_WORKER_URL,
+  Argon2Pool,
+  Argon2QueueFullError,
+  assertArgon2WorkerExists,
+} from './argon2.pool.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
+import { SESSION_LOGGER_CONTEXT } from '../core/session.constants.js';
 import { SESSION_OPTIONS } from '../core/session.constants.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 
@@ -16,24 +28,33 @@ const ARGON2_VERSION = 19;
  * serving other requests during a login storm.
  */
 @Injectable()
-export class PasswordHasher implements OnApplicationShutdown {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private dummyHash?: Promise<string>;
   // Started on first use: an app that never hashes (a worker importing the module) starts no
   // threads.
   private workers?: Argon2Pool;
+  /** The worker script; a test points it elsewhere to see a broken install fail safely. */
+  protected readonly workerUrl: URL = ARGON2_WORKER_URL;
 
   constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
 
-  /** Rejects with 503 `login_busy` when the worker queue is full, as `verify` does. */
+  /** A missing worker script fails the boot, not the first sign-in. */
+  onModuleInit(): Promise<void> {
+    return assertArgon2WorkerExists(this.workerUrl);
+  }
+
   hash(password: string): Promise<string> {
-    return whenNotBusy(
+    return this.unavailableOnFailure(
       this.pool().hash(password, { algorithm: ARGON2ID, ...this.options.passwordHash }),
     );
   }
 
-  /** False for a wrong password and for a hash that is not a valid argon2 string. */
+  /**
+   * False for a wrong password and for a hash that is not a valid argon2 string; a
+   * 503 `password_hasher_unavailable` when the worker pool fails, `login_busy` when it is full.
+   */
   verify(hash: string, password: string): Promise<boolean> {
-    return whenNotBusy(this.pool().verify(hash, password));
+    return this.unavailableOnFailure(this.pool().verify(hash, password));
   }
 
   /** Stops the worker threads, so the process can exit. */
@@ -42,7 +63,23 @@ export class PasswordHasher implements OnApplicationShutdown {
   }
 
   private pool(): Argon2Pool {
-    return (this.workers ??= new Argon2Pool());
+    return (this.workers ??= new Argon2Pool(this.workerUrl));
+  }
+
+  /**
+   * The worker's own error stays in the log; the client gets a 503 it can retry. A full queue is
+   * no failure: 503 `login_busy` at once, rather than a wait behind everyone else's logins.
+   */
+  private async unavailableOnFailure<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof Argon2QueueFullError) {
+        throw new SessionAuthException('login_busy', { cause: error });
+      }
+      new Logger(SESSION_LOGGER_CONTEXT).error(`argon2 failed: ${(error as Error).message}`);
+      throw new SessionAuthException('password_hasher_unavailable', { cause: error });
+    }
   }
 
   /**
@@ -71,17 +108,5 @@ export class PasswordHasher implements OnApplicationShutdown {
   async verifyDummy(password: string): Promise<void> {
     this.dummyHash ??= this.hash('nest-session-auth dummy password');
     await this.verify(await this.dummyHash, password);
-  }
-}
-
-/** The pool's "queue full" as the module's 503 `login_busy`, with its Retry-After. */
-async function whenNotBusy<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (err instanceof Argon2QueueFullError) {
-      throw new SessionAuthException('login_busy', { cause: err });
-    }
-    throw err;
   }
 }

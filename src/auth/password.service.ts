@@ -65,16 +65,13 @@ export class PasswordService implements OnModuleInit {
 
     await update(user.id, await this.hasher.hash(dto.newPassword));
     await this.sessions.rotate(req);
-    // A store without a session index cannot find the other sessions; the change still stands.
-    const revoked = !this.sessions.tracksSessions
-      ? 0
-      : await orStoreUnavailable(
-          this.sessions.revokeAllSessions(user.id, {
-            except: req.sessionID,
-            reason: 'password_changed',
-            req,
-          }),
-        );
+    const revoked = await orStoreUnavailable(
+      this.sessions.revokeAllSessions(user.id, {
+        except: req.sessionID,
+        reason: 'password_changed',
+        req,
+      }),
+    );
     this.audit.record(AUTH_AUDIT_EVENTS.passwordChanged, { userId: user.id, sessionId }, req);
     return revoked;
   }

@@ -1,4 +1,7 @@
-/** The express-session `Store` the module built (Redis, PostgreSQL or the embedded one). */
+/**
+ * The module's express-session `Store` (`SessionStore`), on the backend the options chose: Redis,
+ * Redis Cluster, PostgreSQL, the embedded one, or the app's own backend (`store: { kind: 'custom', backend }`).
+ */
 export const SESSION_STORE = Symbol('nest-session-auth:SESSION_STORE');
 
 /** The validated options with every default filled in (`ResolvedSessionOptions`). */
@@ -12,9 +15,6 @@ export const USER_DIRECTORY = Symbol('nest-session-auth:USER_DIRECTORY');
 
 /** Metadata key set by `@Public()`. */
 export const IS_PUBLIC_KEY = 'nest-session-auth:isPublic';
-
-/** The store's `SessionIndex` (the sessions of each user), or null when the store keeps none. */
-export const SESSION_INDEX = Symbol('nest-session-auth:SESSION_INDEX');
 
 /** Metadata key set by `@RequireRecentLogin()`: the window in seconds, or null for the default. */
 export const RECENT_LOGIN_KEY = 'nest-session-auth:recentLogin';

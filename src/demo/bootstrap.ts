@@ -1,13 +1,17 @@
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 
 /** Builds the demo app; main.ts listens on it, the e2e tests drive it through supertest. */
-export async function createDemoApp(): Promise<NestExpressApplication> {
+export async function createDemoApp(
+  options: NestApplicationOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(), {
     // Throw boot errors to the caller (main.ts prints them as one line) instead of exiting.
     abortOnError: false,
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+    ...options,
   });
   configureDemoApp(app);
   return app;

@@ -16,6 +16,9 @@ export interface DemoConfig {
   shutdownDrainMs: number;
 }
 
+/** The variables the demo reads on top of SessionModule's (SESSION_ENVIRONMENT). */
+export const DEMO_ENVIRONMENT = ['PORT', 'HOST', 'DEMO_USERS', 'SHUTDOWN_DRAIN_MS'] as const;
+
 export const DEFAULT_DEMO_USERS = 'demo@example.com:correct horse battery staple';
 
 /** The demo app's own settings: where it listens and whom it lets in. */

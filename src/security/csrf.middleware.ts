@@ -34,7 +34,7 @@ export class CsrfMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    if (!this.options.csrf) return next();
+    if (!this.options.csrf.enabled) return next();
     this.csrf.trackSession(req, res);
     if (SAFE_METHODS.has(req.method)) return next();
     if (!isAllowedSource(req, this.allowedOrigins)) {
@@ -55,7 +55,7 @@ export class CsrfMiddleware implements NestMiddleware {
 
   /** The header, else the `_csrf` field of a form post (removed, so DTO whitelists pass). */
   protected submittedToken(req: Request): string | undefined {
-    const header = req.get(this.options.csrfHeaderName) || undefined;
+    const header = req.get(this.options.csrf.headerName) || undefined;
     if (!isFormPost(req) || typeof req.body !== 'object' || req.body === null) return header;
     const body = req.body as Record<string, unknown>;
     const field = body[CSRF_FORM_FIELD];

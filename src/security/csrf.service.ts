@@ -96,11 +96,11 @@ export class CsrfService {
   }
 
   private cookieToken(req: Request): string | undefined {
-    return readCookie(req.headers.cookie, this.options.csrfCookieName);
+    return readCookie(req.headers.cookie, this.options.csrf.cookieName);
   }
 
   private setCookie(res: Response, token: string): void {
-    const { csrfCookieName: name } = this.options;
+    const { cookieName: name } = this.options.csrf;
     this.issued.add(res);
     // Drop a value set earlier in this response (e.g. before login regenerated the session):
     // with two, the browser would keep whichever it read last.

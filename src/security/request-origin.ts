@@ -4,12 +4,12 @@ import type { ResolvedSessionOptions } from '../core/options/session-options.res
 const originSets = new WeakMap<ResolvedSessionOptions, ReadonlySet<string>>();
 
 /**
- * `corsOrigins` as a set, built once per options object: CORS answers these origins, and the
+ * `cors.origins` as a set, built once per options object: CORS answers these origins, and the
  * CSRF origin check accepts the same ones.
  */
 export function allowedOrigins(options: ResolvedSessionOptions): ReadonlySet<string> {
   let set = originSets.get(options);
-  if (!set) originSets.set(options, (set = new Set(options.corsOrigins)));
+  if (!set) originSets.set(options, (set = new Set(options.cors.origins)));
   return set;
 }
 

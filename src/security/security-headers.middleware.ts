@@ -17,7 +17,7 @@ import type { ResolvedSessionOptions } from '../core/options/session-options.res
  *   development they would lock the browser out of localhost.
  */
 export function securityHeaders(options: ResolvedSessionOptions): RequestHandler {
-  const https = options.cookieSecure;
+  const https = options.cookie.secure;
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,

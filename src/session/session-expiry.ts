@@ -6,7 +6,7 @@ import type { ResolvedSessionOptions } from '../core/options/session-options.res
 /** Why the server ended a session: unused too long, or signed in too long ago. */
 export type SessionEndReason = 'idle' | 'absolute';
 
-type Timeouts = Pick<ResolvedSessionOptions, 'idleTimeoutSeconds' | 'absoluteTimeoutSeconds'>;
+type Timeouts = Pick<ResolvedSessionOptions['timeouts'], 'idleSeconds' | 'absoluteSeconds'>;
 
 /**
  * The absolute timeout counts from sign-in whatever the activity (ASVS 5.0 V7.3.2). The idle
@@ -18,10 +18,10 @@ export function sessionEndReason(
   timeouts: Timeouts,
 ): SessionEndReason | undefined {
   if (session.createdAt !== undefined) {
-    if (now - session.createdAt >= timeouts.absoluteTimeoutSeconds * 1000) return 'absolute';
+    if (now - session.createdAt >= timeouts.absoluteSeconds * 1000) return 'absolute';
   }
   if (session.lastSeenAt !== undefined) {
-    if (now - session.lastSeenAt >= timeouts.idleTimeoutSeconds * 1000) return 'idle';
+    if (now - session.lastSeenAt >= timeouts.idleSeconds * 1000) return 'idle';
   }
   return undefined;
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { SESSION_OPTIONS } from '../core/session.constants.js';
+import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
 import { isLastSeenDue, markSessionEnded, sessionEndReason } from './session-expiry.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { SessionsService } from './sessions.service.js';
-import { isFreshSession } from '../stores/fresh-sessions.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 /**
  * Runs after express-session on every request that loaded a session from the store:
@@ -20,18 +20,19 @@ export class SessionLifecycleMiddleware implements NestMiddleware {
   constructor(
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly sessions: SessionsService,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
   ) {}
 
   async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
     const session = req.session;
     // No session (the store failed: the guard answers 503) or one made by this very request.
-    if (!session || isFreshSession(session)) return next();
+    if (!session || this.store.isNew(req)) return next();
     const now = Date.now();
-    const reason = sessionEndReason(session, now, this.options);
+    const reason = sessionEndReason(session, now, this.options.timeouts);
     if (reason) {
       await this.sessions.expire(req, reason);
       markSessionEnded(req, reason);
-    } else if (isLastSeenDue(session, now, this.options.touchIntervalMs)) {
+    } else if (isLastSeenDue(session, now, this.options.timeouts.touchIntervalMs)) {
       session.lastSeenAt = now;
     }
     next();

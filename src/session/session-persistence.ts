@@ -40,17 +40,14 @@ export async function orStoreUnavailable<T>(work: Promise<T>): Promise<T> {
 /** Expires the session cookie with the attributes it was set with, so the browser drops it. */
 export function clearSessionCookie(
   res: Response,
-  options: Pick<
-    ResolvedSessionOptions,
-    'cookieName' | 'cookieSecure' | 'cookieSameSite' | 'cookieDomain'
-  >,
+  options: Pick<ResolvedSessionOptions, 'cookie'>,
 ): void {
-  res.clearCookie(options.cookieName, {
+  res.clearCookie(options.cookie.name, {
     path: '/',
     httpOnly: true,
-    secure: options.cookieSecure,
-    sameSite: options.cookieSameSite,
-    domain: options.cookieDomain,
+    secure: options.cookie.secure,
+    sameSite: options.cookie.sameSite,
+    domain: options.cookie.domain,
   });
 }
 

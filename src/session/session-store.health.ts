@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { SESSION_OPTIONS, SESSION_STORE } from '../core/session.constants.js';
-import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
-import { withTimeout } from '../stores/store-timeout.js';
+import { SESSION_STORE } from '../core/session.constants.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 // A type, not an interface: terminus wants data assignable to Record<string, unknown>.
 export type SessionStoreHealth = {
-  /** `redis`, `redis-cluster`, `postgres` or `memory`. */
+  /** `redis`, `redis-cluster`, `postgres`, `memory`, or a custom backend's `kind`. */
   store: string;
   responseTime: number;
 };
@@ -23,8 +21,7 @@ export type SessionStoreHealth = {
 export class SessionStoreHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
-    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
   ) {}
 
   /** Checks the store now, bounded by the store timeout. Never throws. */
@@ -33,11 +30,9 @@ export class SessionStoreHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
     const started = performance.now();
-    const ready = await withTimeout(this.adapter.isReady(), this.options.storeTimeoutMs).catch(
-      () => false,
-    );
+    const ready = await this.store.isReachable();
     const result: SessionStoreHealth = {
-      store: this.adapter.kind,
+      store: this.store.kind,
       responseTime: Math.round(performance.now() - started),
     };
     if (ready) return indicator.up(result);

@@ -10,8 +10,7 @@ import {
 import type { SessionKeys } from '../core/session-keys.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import { trackFreshSessions } from '../stores/fresh-sessions.js';
-import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 /** express-session, mounted by SessionModule so that importing the module is enough. */
 @Injectable()
@@ -21,15 +20,17 @@ export class SessionMiddleware implements NestMiddleware {
 
   constructor(
     @Inject(SESSION_OPTIONS) options: ResolvedSessionOptions,
-    @Inject(SESSION_STORE) adapter: SessionStoreAdapter,
+    @Inject(SESSION_STORE) store: SessionStore,
     @Inject(SESSION_KEYS) keys: SessionKeys,
   ) {
     this.handler = session({
-      name: options.cookieName,
+      name: options.cookie.name,
       // The cookie key of each secret (first signs, all verify), never a raw secret: see
       // session-keys.ts for the forgery a shared key allowed.
       secret: keys.cookie,
-      store: adapter.store,
+      store,
+      // The store makes the ids, so it knows which session this request may create (see genid).
+      genid: (req) => store.genid(req),
       // Never write a session nobody changed, nor create one for anonymous visitors.
       resave: false,
       saveUninitialized: false,
@@ -38,7 +39,6 @@ export class SessionMiddleware implements NestMiddleware {
       unset: 'keep',
       cookie: sessionCookieOptions(options),
     });
-    trackFreshSessions(adapter.store);
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

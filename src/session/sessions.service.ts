@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
 import { AuditService } from '../audit/audit.service.js';
 import { requestClient } from '../core/http/request-client.js';
-import { SESSION_INDEX, SESSION_STORE } from '../core/session.constants.js';
+import { SESSION_STORE } from '../core/session.constants.js';
 import type { SessionProfile } from '../core/session-data.augmentation.js';
 import type { SessionEndReason } from './session-expiry.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
@@ -16,9 +16,7 @@ import {
   saveSession,
 } from './session-persistence.js';
 import { type SessionSummary, summarize } from './session-summary.js';
-import type { SessionIndex } from '../stores/session-index.interface.js';
-import type { SessionStoreAdapter } from '../stores/session-store.interface.js';
-import { destroyInStore, loadFromStore } from '../stores/store-calls.js';
+import type { SessionStore } from '../stores/session.store.js';
 
 export interface RevokeOptions {
   /** A session id to keep (the caller's own, for "sign out everywhere else"). */
@@ -35,15 +33,9 @@ type LiveSession = { sid: string; data: SessionData };
 @Injectable()
 export class SessionsService {
   constructor(
-    @Inject(SESSION_STORE) private readonly adapter: SessionStoreAdapter,
-    @Inject(SESSION_INDEX) private readonly index: SessionIndex | null,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
     private readonly audit: AuditService,
   ) {}
-
-  /** False when the store keeps no per-user index: sessions can then not be listed or revoked. */
-  get tracksSessions(): boolean {
-    return this.index !== null;
-  }
 
   /** Signs `profile` in on a brand-new session id, which stops session fixation (ASVS 5.0 V7.2.4). */
   async start(req: Request, profile: SessionProfile): Promise<void> {
@@ -90,7 +82,7 @@ export class SessionsService {
    * and an id left behind is removed by the next listing.
    */
   async forget(userId: string, sid: string): Promise<void> {
-    await this.index?.remove(userId, sid).catch(() => undefined);
+    await this.store.index.remove(userId, sid).catch(() => undefined);
   }
 
   /** The signed-in caller's live sessions, most recently used first. */
@@ -114,8 +106,8 @@ export class SessionsService {
     if (!target) throw new SessionAuthException('session_not_found');
     const current = target.sid === req.sessionID;
     if (current) await destroySession(req);
-    else await destroyInStore(this.adapter.store, target.sid);
-    await this.index!.remove(userId, target.sid);
+    else await this.store.remove(target.sid);
+    await this.store.index.remove(userId, target.sid);
     this.recordRevoked(userId, target.data.publicId, 'user', req);
     return current;
   }
@@ -126,8 +118,8 @@ export class SessionsService {
    */
   async revokeAllSessions(userId: string, options: RevokeOptions = {}): Promise<number> {
     const targets = (await this.liveSessions(userId)).filter((s) => s.sid !== options.except);
-    await Promise.all(targets.map((s) => destroyInStore(this.adapter.store, s.sid)));
-    await this.index!.remove(userId, ...targets.map((s) => s.sid));
+    await Promise.all(targets.map((s) => this.store.remove(s.sid)));
+    await this.store.index.remove(userId, ...targets.map((s) => s.sid));
     for (const { data } of targets) {
       this.recordRevoked(userId, data.publicId, options.reason ?? 'admin', options.req);
     }
@@ -140,10 +132,10 @@ export class SessionsService {
    * timers and cannot say whose they were.
    */
   private async liveSessions(userId: string): Promise<LiveSession[]> {
-    const index = this.requireIndex();
+    const { index } = this.store;
     const ids = await index.members(userId);
     const loaded = await Promise.all(
-      ids.map(async (sid) => ({ sid, data: await loadFromStore(this.adapter.store, sid) })),
+      ids.map(async (sid) => ({ sid, data: await this.store.read(sid) })),
     );
     const live = loaded.filter((s): s is LiveSession => s.data?.profile?.id === userId);
     const gone = loaded.filter((s) => s.data?.profile?.id !== userId).map((s) => s.sid);
@@ -152,12 +144,7 @@ export class SessionsService {
   }
 
   private async track(userId: string, sid: string): Promise<void> {
-    if (this.index) await orStoreUnavailable(this.index.add(userId, sid));
-  }
-
-  private requireIndex(): SessionIndex {
-    if (!this.index) throw new SessionAuthException('session_list_unsupported');
-    return this.index;
+    await orStoreUnavailable(this.store.index.add(userId, sid));
   }
 
   private recordRevoked(

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionData, Store } from 'express-session';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import { loadFromStore } from '../stores/store-calls.js';
+import { SESSION_LOGGER_CONTEXT } from '../core/session.constants.js';
+import type { SessionStore as ModuleStore } from '../stores/session.store.js';
 import { isLastSeenDue, markSessionEnded, sessionEndReason } from './session-expiry.js';
 
 /** What express-session adds to its store at runtime; its types leave these out. */
@@ -11,12 +12,9 @@ type SessionStore = Store & {
   createSession(req: Request, data: SessionData): void;
 };
 
-type SocketSessionOptions = Pick<
-  ResolvedSessionOptions,
-  'idleTimeoutSeconds' | 'absoluteTimeoutSeconds' | 'touchIntervalMs'
->;
+type SocketSessionOptions = Pick<ResolvedSessionOptions, 'timeouts'>;
 
-const logger = new Logger('SessionModule');
+const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
 /**
  * Loads a socket's session from the store again, before each of its messages. The handshake
@@ -37,14 +35,14 @@ export async function refreshSocketSession(
   const store = req.sessionStore as SessionStore;
   let data: SessionData | null;
   try {
-    data = await loadFromStore(store, req.sessionID);
+    data = await (store as unknown as ModuleStore).read(req.sessionID);
   } catch (err) {
     logger.warn(`Session store failed to load a socket's session: ${describe(err)}`);
     req.session = undefined as never;
     return;
   }
   const now = Date.now();
-  const ended = data ? sessionEndReason(data, now, options) : undefined;
+  const ended = data ? sessionEndReason(data, now, options.timeouts) : undefined;
   if (!data || ended) {
     // Signed out from now on. A timed-out entry is deleted by the next HTTP request that
     // carries its cookie, or by the store's TTL; it can no longer be used either way.
@@ -53,7 +51,7 @@ export async function refreshSocketSession(
     return;
   }
   store.createSession(req, data);
-  if (isLastSeenDue(data, now, options.touchIntervalMs)) {
+  if (isLastSeenDue(data, now, options.timeouts.touchIntervalMs)) {
     req.session.lastSeenAt = now;
     // An update, never a create: a session deleted meanwhile stays deleted (fresh-sessions.ts).
     req.session.save((err) => {

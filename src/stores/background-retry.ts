@@ -1,6 +1,4 @@
 // stores/ — where sessions live: the shared express-session Store rules and one folder per backend, each loading its driver only when chosen.
-import { withTimeout } from './store-timeout.js';
-
 /**
  * Runs `work` until it succeeds, backing off between tries. The stores use it for a first
  * connection or setup step: the app keeps booting while its backend is down (guarded routes
@@ -11,21 +9,14 @@ export class BackgroundRetry {
   private retries = 0;
   private timer?: NodeJS.Timeout;
   private stopped = false;
-  private readonly finished: Promise<void>;
+  /** Resolves once `work` has succeeded; never rejects (it keeps retrying). */
+  readonly finished: Promise<void>;
 
   constructor(
     private readonly work: () => Promise<unknown>,
     private readonly onFirstFailure: (err: Error) => void = () => undefined,
   ) {
     this.finished = new Promise((resolve) => this.attempt(resolve));
-  }
-
-  /** True when `work` has succeeded within `ms`; false otherwise (it keeps retrying). */
-  succeedsWithin(ms: number): Promise<boolean> {
-    return withTimeout(this.finished, ms).then(
-      () => true,
-      () => false,
-    );
   }
 
   /** Runs `next` once `work` has succeeded, unless stopped by then. */

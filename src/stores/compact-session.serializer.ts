@@ -1,6 +1,6 @@
 import type { CookieOptions, SessionData } from 'express-session';
 
-/** connect-redis's serializer contract. */
+/** How the Store turns a session into the string a backend keeps, and back. */
 export interface SessionSerializer {
   stringify(session: SessionData): string;
   parse(raw: string): SessionData;

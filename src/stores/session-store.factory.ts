@@ -1,63 +1,71 @@
-import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
-import { createMemoryStoreAdapter } from './memory/memory.store.js';
-import { createPostgresStoreAdapter } from './postgres/postgres.store.js';
-import { createRedisClusterStoreAdapter } from './redis/redis-cluster.store.js';
-import { createRedisStoreAdapter, type RedisSessionSettings } from './redis/redis.store.js';
-import { compactSessionSerializer } from './compact-session.serializer.js';
+import type { SessionBackend } from '../core/session-backend.interface.js';
+import { SessionSetupError } from '../core/errors/session-setup.error.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
-import type { SessionStoreAdapter } from './session-store.interface.js';
-import { throttleTouch } from './touch-throttle.js';
+import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { compactSessionSerializer } from './compact-session.serializer.js';
+import { SessionStore } from './session.store.js';
 
-/** Picks and builds the store named by `options.store`, with its touches throttled. */
-export async function createSessionStoreAdapter(
-  options: ResolvedSessionOptions,
-): Promise<SessionStoreAdapter> {
-  const adapter = await buildAdapter(options);
-  throttleTouch(adapter.store, options.touchIntervalMs);
-  return adapter;
+type BackendFactory = (options: ResolvedSessionOptions) => Promise<SessionBackend>;
+
+interface BuiltInBackend {
+  /** The npm package the backend needs beyond the module's own dependencies. */
+  driver?: string;
+  /** Loaded with import() only when chosen, so an app loads no driver it does not use. */
+  load(): Promise<BackendFactory>;
 }
 
-async function buildAdapter(options: ResolvedSessionOptions): Promise<SessionStoreAdapter> {
-  const timeouts = {
-    commandTimeoutMs: options.storeTimeoutMs,
-    connectTimeoutMs: options.storeTimeoutMs,
-  };
-  switch (options.store) {
-    case 'redis':
-      if (options.redisClusterNodes.length > 0) {
-        return createRedisClusterStoreAdapter(
-          {
-            nodes: options.redisClusterNodes,
-            ...options.redisClusterAuth,
-            tls: options.redisClusterTls,
-            ...timeouts,
-          },
-          redisSettings(options),
-        );
-      }
-      return createRedisStoreAdapter(
-        { url: options.redisUrl!, ...timeouts },
-        redisSettings(options),
-      );
-    case 'postgres':
-      return createPostgresStoreAdapter(
-        {
-          url: options.databaseUrl!,
-          timeoutMs: options.storeTimeoutMs,
-          pruneIntervalSeconds: options.pruneIntervalSeconds,
-        },
-        options.idleTimeoutSeconds,
-      );
-    case 'memory':
-      return createMemoryStoreAdapter(options.memoryStoreMax, options.idleTimeoutSeconds);
-  }
-}
+const BUILT_IN = {
+  memory: { load: async () => (await import('./memory/memory.backend.js')).createMemoryBackend },
+  redis: {
+    driver: 'redis',
+    load: async () => (await import('./redis/redis.backend.js')).createRedisBackend,
+  },
+  cluster: {
+    driver: 'redis',
+    load: async () => (await import('./redis/redis-cluster.backend.js')).createRedisClusterBackend,
+  },
+  postgres: {
+    driver: 'pg',
+    load: async () => (await import('./postgres/postgres.backend.js')).createPostgresBackend,
+  },
+} satisfies Record<string, BuiltInBackend>;
 
-function redisSettings(options: ResolvedSessionOptions): RedisSessionSettings {
-  return {
-    prefix: options.keyPrefix,
-    ttlSeconds: options.idleTimeoutSeconds,
-    indexTtlSeconds: options.absoluteTimeoutSeconds,
+/** The module's express-session Store, on the backend that `options` choose. */
+export async function createSessionStore(options: ResolvedSessionOptions): Promise<SessionStore> {
+  const backend =
+    options.store.kind === 'custom' ? options.store.backend : await builtInBackend(options);
+  return SessionStore.open(backend, {
+    timeoutMs: options.store.timeoutMs,
+    ttlSeconds: options.timeouts.idleSeconds,
+    touchIntervalMs: options.timeouts.touchIntervalMs,
     serializer: compactSessionSerializer(sessionCookieOptions(options)),
-  };
+  });
+}
+
+async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+  const name = options.store.kind;
+  if (name === 'custom') throw new SessionSetupError('store.kind custom needs store.backend');
+  const backend: BuiltInBackend = BUILT_IN[name];
+  let create: BackendFactory;
+  try {
+    create = await backend.load();
+  } catch (err) {
+    if (backend.driver && isMissing(err, backend.driver)) {
+      throw new SessionSetupError(
+        `SESSION_STORE=${name} needs the ${backend.driver} package: ` +
+          `npm install ${backend.driver}`,
+      );
+    }
+    throw err;
+  }
+  return create(options);
+}
+
+/** Node's ESM loader says ERR_MODULE_NOT_FOUND, Jest's resolver MODULE_NOT_FOUND. */
+function isMissing(err: unknown, pkg: string): boolean {
+  const { code, message } = (err ?? {}) as { code?: string; message?: string };
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    (message ?? '').includes(`'${pkg}'`)
+  );
 }

@@ -1,5 +1,5 @@
 /** A store command that did not answer in time; express-session turns it into a 503. */
-export class StoreTimeoutError extends Error {
+class StoreTimeoutError extends Error {
   constructor(ms: number) {
     super(`session store did not answer within ${ms} ms`);
     this.name = 'StoreTimeoutError';

@@ -49,8 +49,7 @@ describe('audit events', () => {
       AccountsFixtureModule.forRoot({
         session: {
           secrets: [TEST_SECRET],
-          redisUrl: redis.url,
-          keyPrefix: `e2e-audit-${process.pid}:`,
+          store: { kind: 'redis', url: redis.url, keyPrefix: `e2e-audit-${process.pid}:` },
           loginThrottle: { accountMaxFailures: 2 },
         },
         directory,
@@ -103,7 +102,7 @@ describe('audit events', () => {
     const quiet = new CaptureLogger();
     const app = await startFixtureApp(
       AccountsFixtureModule.forRoot({
-        session: { secrets: [TEST_SECRET], store: 'memory', auditLog: false },
+        session: { secrets: [TEST_SECRET], store: { kind: 'memory' }, audit: { log: false } },
         directory,
       }),
       quiet,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { AddressInfo } from 'node:net';
 import { isSafeRedirect } from '../../src/core/http/safe-redirect.js';
 import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
 import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
+import { freePort } from '../support/free-port.js';
 import { httpRequest, rawRequest } from '../support/raw-http.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
@@ -33,8 +33,8 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
       LOGIN_IP_MAX_FAILURES: '1000000',
       LOGIN_ACCOUNT_MAX_FAILURES: '1000',
     });
-    await running.app.listen(0, '127.0.0.1');
-    port = (running.server.address() as AddressInfo).port;
+    port = await freePort();
+    await running.app.listen(port, '127.0.0.1');
     validCookie = await loginCookie(running.server);
     anonymousCsrf = await csrfHeaders(running.server);
     signedInCsrf = await csrfHeaders(running.server, validCookie);

@@ -56,7 +56,7 @@ describe('GET /health with the Redis store', () => {
       const started = Date.now();
       const res = await health();
       expect(res.status).toBe(503);
-      // storeTimeoutMs is 1500 by default; a stalled store must not hang the probe.
+      // store.timeoutMs is 1500 by default; a stalled store must not hang the probe.
       expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       redis.resume();

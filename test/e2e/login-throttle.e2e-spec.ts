@@ -406,7 +406,7 @@ describe('throttling keyed on the account the directory resolved', () => {
       AccountsFixtureModule.forRoot({
         session: {
           secrets: [TEST_SECRET],
-          store: 'memory',
+          store: { kind: 'memory' },
           loginThrottle: { accountMaxFailures: 3, accountLockoutSeconds: 60 },
         },
         directory,

@@ -10,6 +10,7 @@ import {
 } from '../support/app-process.js';
 import { csrfHeaders } from '../support/csrf.js';
 import { DEMO_EMAIL, DEMO_LOGIN, sessionCookie, sessionIdOf } from '../support/demo-app.js';
+import { freePort } from '../support/free-port.js';
 import { Nginx } from '../support/nginx.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -114,8 +115,8 @@ describe('behind nginx terminating TLS with config/nginx.conf', () => {
     // Control: the client does complete a TLS 1.1 handshake with a server that allows it, so a
     // refusal below comes from nginx's ssl_protocols, not from the client.
     const legacy = createServer({ key: nginx.key, cert: nginx.ca, ...LEGACY_TLS });
-    await new Promise<void>((resolve) => legacy.listen(0, '127.0.0.1', resolve));
-    const legacyPort = (legacy.address() as { port: number }).port;
+    const legacyPort = await freePort();
+    await new Promise<void>((resolve) => legacy.listen(legacyPort, '127.0.0.1', resolve));
     try {
       expect(await handshake(legacyPort, nginx.ca, 'TLSv1.1')).toBe('TLSv1.1');
     } finally {

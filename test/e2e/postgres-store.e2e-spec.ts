@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
-import { SESSION_STORE } from '../../src/core/session.constants.js';
+import { resolveSessionOptions } from '../../src/core/options/session-options.resolver.js';
 import { ensureSessionTable } from '../../src/stores/postgres/postgres-session.schema.js';
-import { createPostgresStoreAdapter } from '../../src/stores/postgres/postgres.store.js';
-import type { SessionStoreAdapter } from '../../src/stores/session-store.interface.js';
+import { createPostgresBackend } from '../../src/stores/postgres/postgres.backend.js';
 import { freePort } from '../support/free-port.js';
 import {
   DEMO_LOGIN,
@@ -17,6 +16,7 @@ import {
 import { csrfHeaders } from '../support/csrf.js';
 import { waitFor } from '../support/redis-server.js';
 import { getSession, setSession } from '../support/store-calls.js';
+import { storeOf } from '../support/stored-sessions.js';
 import { startTestPostgres, type TestPostgres } from '../support/test-postgres.js';
 
 // The flows themselves run on PostgreSQL in auth.e2e-spec.ts and session-writes.e2e-spec.ts;
@@ -85,7 +85,7 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
   it('does not revive an expired session on save', async () => {
     const cookie = await loginCookie(running.server);
     const sid = sessionIdOf(cookie);
-    const store = running.app.get<SessionStoreAdapter>(SESSION_STORE).store;
+    const store = storeOf(running);
     const loaded = await getSession(store, sid);
     await db.client.query(
       "UPDATE session SET expire = now() - interval '1 second' WHERE sid = $1",
@@ -97,9 +97,11 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
   });
 
   it('prunes expired rows every pruneIntervalSeconds and keeps live ones', async () => {
-    const adapter = await createPostgresStoreAdapter(
-      { url: db.url, timeoutMs: 1500, pruneIntervalSeconds: 1 },
-      1800,
+    const backend = await createPostgresBackend(
+      resolveSessionOptions({
+        secrets: ['prune-test'],
+        store: { kind: 'postgres', url: db.url, pruneIntervalSeconds: 1 },
+      }),
     );
     try {
       await db.client.query(
@@ -107,7 +109,7 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
            ('prune-expired', '{}', now() - interval '1 minute'),
            ('prune-live', '{}', now() + interval '1 hour')`,
       );
-      // connect-pg-simple waits 50-150 % of the interval between prunes.
+      // The backend waits 50-150 % of the interval between prunes.
       await waitFor(
         async () => (await row('prune-expired')) === undefined,
         'the expired row was not pruned',
@@ -115,7 +117,7 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
       );
       expect(await row('prune-live')).toBeDefined();
     } finally {
-      await adapter.close();
+      await backend.close!();
     }
   });
 
@@ -177,8 +179,8 @@ describe('the PostgreSQL store when the database is down or stalled', () => {
   it('answers 503 in time when the server accepts connections but never answers', async () => {
     const sockets = new Set<Socket>();
     const blackHole = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
-    const { port } = blackHole.address() as AddressInfo;
+    const port = await freePort();
+    await new Promise<void>((resolve) => blackHole.listen(port, '127.0.0.1', resolve));
     try {
       await expectUnavailable(`postgres://postgres@127.0.0.1:${port}/none`, 500);
     } finally {

@@ -46,8 +46,7 @@ describe('re-hashing weak password hashes on sign-in', () => {
       AccountsFixtureModule.forRoot({
         session: {
           secrets: [TEST_SECRET],
-          redisUrl: redis.url,
-          keyPrefix: `e2e-rehash-${process.pid}:`,
+          store: { kind: 'redis', url: redis.url, keyPrefix: `e2e-rehash-${process.pid}:` },
         },
         directory,
       }),

@@ -8,6 +8,7 @@ import { createSessionIoAdapter, SessionsService } from '../../src/index.js';
 import { FIXTURE_USER } from '../fixtures/fixture-users.js';
 import { WsAppModule } from '../fixtures/ws-app/app.module.js';
 import { signIn } from '../support/demo-app.js';
+import { freePort } from '../support/free-port.js';
 
 /** What a message got back: its acknowledgement, or Nest's `exception` event. */
 type Answer = { ack: unknown } | { exception: unknown };
@@ -59,11 +60,10 @@ describe('SessionGuard and @CurrentUser() on a socket.io gateway (createSessionI
       logger: ['error', 'warn'],
     });
     app.useWebSocketAdapter(await createSessionIoAdapter(app));
-    await app.listen(0, '127.0.0.1');
+    const port = await freePort();
+    await app.listen(port, '127.0.0.1');
     server = app.getHttpServer() as Server;
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
-    url = `http://127.0.0.1:${address.port}`;
+    url = `http://127.0.0.1:${port}`;
   });
 
   afterEach(() => {

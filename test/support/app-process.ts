@@ -85,15 +85,23 @@ export class AppProcess {
     running.add(app);
     let gone: ExitStatus | undefined;
     void app.exited.then((status) => (gone = status));
-    await waitFor(
-      async () => {
-        if (gone)
-          throw new Error(`the app exited at start (${JSON.stringify(gone)}):\n${app.logs()}`);
-        return (await statusOf(`${app.url}/health/live`)) === 200;
-      },
-      `the app on port ${port} did not answer GET /health/live`,
-      START_TIMEOUT_MS,
-    );
+    try {
+      await waitFor(
+        async () => {
+          if (gone)
+            throw new Error(`the app exited at start (${JSON.stringify(gone)}):\n${app.logs()}`);
+          return (await statusOf(`${app.url}/health/live`)) === 200;
+        },
+        `the app on port ${port} did not answer GET /health/live`,
+        START_TIMEOUT_MS,
+      );
+    } catch (err) {
+      if (gone) throw err;
+      await app.stop();
+      throw new Error(`${(err as Error).message}; its output:\n${app.logs() || '(none)'}`, {
+        cause: err,
+      });
+    }
     return app;
   }
 

@@ -76,7 +76,13 @@ export class RedisCluster {
     }
     const cluster = new RedisCluster(processes, ports, dir, password, certificate?.certPath);
     try {
-      await waitFor(() => cluster.allAnswer(), 'the cluster nodes did not start');
+      await waitFor(() => {
+        // A node that cannot start (its port taken) fails the start at once, not after 10 s.
+        const gone = processes.findIndex((p) => p.exitCode !== null || p.signalCode !== null);
+        if (gone >= 0)
+          throw new Error(`the cluster node on port ${cluster.ports[gone]} exited at start`);
+        return cluster.allAnswer();
+      }, 'the cluster nodes did not start');
       const addresses = ports.map((port) => `127.0.0.1:${port}`);
       await promisify(execFile)('redis-cli', [
         '--cluster',
@@ -164,7 +170,8 @@ export class RedisCluster {
       await node.connect();
       return await fn(node);
     } finally {
-      node.destroy();
+      // A client whose connect failed is closed already; destroy() would throw.
+      if (node.isOpen) node.destroy();
     }
   }
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
 import { freePort } from './free-port.js';
@@ -51,24 +52,21 @@ export class RedisServer {
       'no',
       ...this.extraArgs,
     ];
-    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
+    let output = '';
+    const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000));
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     // If the test process dies before afterAll, the private server must not outlive it.
     const reap = () => child.kill('SIGKILL');
     process.once('exit', reap);
     child.once('exit', () => process.removeListener('exit', reap));
     await waitFor(async () => {
-      const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.ping();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        client.destroy();
-      }
+      // A server that cannot start (its port taken, a bad argument) says why at once.
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`redis-server on port ${this.port} exited at start:\n${output}`);
+      return redisAnswers(this.port);
     }, `redis-server on port ${this.port} did not start`);
   }
 
@@ -116,6 +114,26 @@ export function assertRedisInstalled(): void {
   } catch {
     throw new Error(MISSING);
   }
+}
+
+/**
+ * True when a Redis answers PING on 127.0.0.1:`port` (a NOAUTH error counts: it answers). One
+ * plain socket, never a redis client: a client that reconnects by itself would keep dialling the
+ * port while the test restarts the server there.
+ */
+export function redisAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
 }
 
 /** Polls `check` until it is true or the deadline passes. */

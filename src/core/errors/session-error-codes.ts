@@ -94,6 +94,14 @@ export const SESSION_ERRORS = {
    * The session store cannot be reached. Fail closed: never 200, and never 401 either, since a
    * 401 would tell the SPA to drop a session that is still valid once the store is back.
    */
+  /** The argon2 worker pool failed: passwords cannot be checked. The server's fault, never a 401. */
+  password_hasher_unavailable: {
+    status: 503,
+    message:
+      'Sign-in is temporarily unavailable. Wait for the number of seconds in the Retry-After ' +
+      'header, then try again.',
+    retryAfterSeconds: 5,
+  },
   session_store_unavailable: {
     status: 503,
     message:

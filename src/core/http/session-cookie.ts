@@ -19,10 +19,10 @@ export function sessionCookieOptions(options: ResolvedSessionOptions): SessionCo
   return {
     httpOnly: true,
     path: '/',
-    secure: options.cookieSecure,
-    sameSite: options.cookieSameSite,
-    domain: options.cookieDomain,
+    secure: options.cookie.secure,
+    sameSite: options.cookie.sameSite,
+    domain: options.cookie.domain,
     // The browser keeps the cookie until the absolute timeout; the store's TTL enforces idle.
-    maxAge: options.absoluteTimeoutSeconds * 1000,
+    maxAge: options.timeouts.absoluteSeconds * 1000,
   };
 }

@@ -1,15 +1,163 @@
+// The options an app passes to SessionModule.forRoot / forRootAsync, nested by concern. Every
+// default and bound named here is enforced in one place: session-options.rules.ts.
 import type { NestMiddleware, Type } from '@nestjs/common';
+import type { SessionBackend } from '../session-backend.interface.js';
 
-export type SessionStoreKind = 'redis' | 'memory' | 'postgres';
 export type SameSiteSetting = 'lax' | 'strict' | 'none';
+
+/** Settings every store shares. */
+export interface StoreCommonOptions {
+  /**
+   * Milliseconds a store command (and the first connection) may take before the request is
+   * answered 503, from 50 to 60000. Default 1500, so an outage is reported well within 2 s
+   * instead of hanging. It sits on `store` because it is a property of the backend, and the
+   * health indicator uses it for an app-supplied backend too.
+   */
+  timeoutMs?: number;
+}
+
+/** One Redis (node-redis). */
+export interface RedisStoreOptions extends StoreCommonOptions {
+  kind: 'redis';
+  /** node-redis URL, e.g. `redis://127.0.0.1:6379` or `rediss://…` for TLS. */
+  url: string;
+  /** Key prefix in Redis, 1-64 characters of `A-Z a-z 0-9 : _ { } . -`. Default `sess:`. */
+  keyPrefix?: string;
+}
+
+/** A Redis Cluster: a few masters are enough, the rest are discovered. */
+export interface RedisClusterStoreOptions extends StoreCommonOptions {
+  kind: 'cluster';
+  /** Some nodes as `host:port` (a bracketed IPv6 host such as `[::1]:7000` is fine). */
+  nodes: string[];
+  /** ACL user for every node (Redis 6+); needs `password`. Default none. */
+  username?: string;
+  /** Password (AUTH) for every node: `requirepass`, or the ACL user's. Default none. */
+  password?: string;
+  /**
+   * TLS to every node. The certificates must chain to a CA Node trusts: a public one, or your
+   * own through `NODE_EXTRA_CA_CERTS=/path/ca.pem`. Default false.
+   */
+  tls?: boolean;
+  /**
+   * Key prefix, as for `redis`. Default `sess:`. No `{hash tag}`: it would put every session on
+   * one master.
+   */
+  keyPrefix?: string;
+}
+
+/** PostgreSQL (connect-pg-simple); the table is created at startup. */
+export interface PostgresStoreOptions extends StoreCommonOptions {
+  kind: 'postgres';
+  /** Connection string, e.g. `postgres://app:secret@db:5432/app`. */
+  url: string;
+  /**
+   * Seconds between deletions of expired rows, from 1 to 86400 (each instance waits 50-150 % of
+   * it, so instances do not prune together). Default 900, connect-pg-simple's 15 minutes.
+   */
+  pruneIntervalSeconds?: number;
+}
+
+/** The embedded, bounded in-process store: development only (refused in production). */
+export interface MemoryStoreOptions extends StoreCommonOptions {
+  kind: 'memory';
+  /** Most sessions kept before the least recently used is evicted. Default 10000. */
+  max?: number;
+}
+
+/** A backend the app builds itself, as `@nestjs/throttler` takes its `storage`. */
+export interface CustomStoreOptions extends StoreCommonOptions {
+  kind: 'custom';
+  backend: SessionBackend;
+}
+
+/** Where sessions live. */
+export type SessionStoreOptions =
+  | RedisStoreOptions
+  | RedisClusterStoreOptions
+  | PostgresStoreOptions
+  | MemoryStoreOptions
+  | CustomStoreOptions;
+
+export type SessionStoreKind = SessionStoreOptions['kind'];
+
+/** The session cookie. */
+export interface SessionCookieOptions {
+  /**
+   * Cookie name (a cookie-name token). Default `__Host-sid` when Secure (the prefix pins the
+   * cookie to this host), else `sid`.
+   */
+  name?: string;
+  /**
+   * Secure cookie. Default `production`: HTTPS-only in production, plain HTTP in development.
+   * With it, sign-in over plain HTTP is refused (403 `https_required`).
+   */
+  secure?: boolean;
+  /**
+   * SameSite. Default `lax`: sent on top-level navigations, not on cross-site subrequests.
+   * `none` (an SPA on another site) requires `secure`.
+   */
+  sameSite?: SameSiteSetting;
+  /** Cookie Domain. Default none (host-only), which `__Host-` cookies require. */
+  domain?: string;
+}
+
+/** How long sessions live. Every number of seconds is from 1 to 31536000 (a year). */
+export interface SessionTimeoutOptions {
+  /** Seconds a session may sit unused before it is gone (the store's TTL). Default 1800 (30 min). */
+  idleSeconds?: number;
+  /** Seconds from sign-in after which a session ends even if active. Default 43200 (12 h). */
+  absoluteSeconds?: number;
+  /**
+   * Share of the idle timeout that must pass before a request extends the session's expiry and
+   * refreshes `lastSeenAt`, from 0 to 0.5. Default 0.1: most read-only requests then cost one
+   * store read and no write, and a session may end up to this share earlier than `idleSeconds`
+   * after its last request. 0 extends on every request.
+   */
+  touchFraction?: number;
+  /**
+   * Seconds since sign-in within which `@RequireRecentLogin()` routes (password change, session
+   * revocation) are allowed; older sessions get 401 `reauth_required`. Default 900 (15 min).
+   */
+  recentLoginSeconds?: number;
+}
+
+/** CSRF protection on every POST, PUT, PATCH and DELETE, login and logout included. */
+export interface CsrfOptions {
+  /**
+   * An Origin check plus a token bound to the session (see README, "Using it from an SPA").
+   * Default true; turn it off only if the app has its own CSRF defence.
+   */
+  enabled?: boolean;
+  /**
+   * The readable cookie carrying the token. Default `__Host-XSRF-TOKEN` when the session cookie
+   * is `__Host-` (so no sibling subdomain can plant one; set axios's `xsrfCookieName` to it),
+   * else `XSRF-TOKEN`, the name axios reads. It gets the session cookie's Secure, SameSite and
+   * Domain, and must not share its name.
+   */
+  cookieName?: string;
+  /** The request header carrying the token. Default `X-XSRF-TOKEN`, the one axios sends. */
+  headerName?: string;
+}
+
+/** Cross-origin callers. */
+export interface CorsOptions {
+  /**
+   * Origins allowed to call the API with credentials, each exact: `https://app.example.com`
+   * (scheme, host and port; no path, no `*`). They get `Access-Control-Allow-Origin: <origin>` and
+   * `Access-Control-Allow-Credentials: true`; every other origin gets no CORS headers at all.
+   * They are also the only foreign origins the CSRF origin check accepts. Default none.
+   */
+  origins?: string[];
+}
 
 /** Argon2id cost parameters. Defaults are OWASP's (m=19456 KiB, t=2, p=1). */
 export interface PasswordHashOptions {
-  /** Memory in KiB. Default 19456 (19 MiB), OWASP's minimum for argon2id. */
+  /** Memory in KiB, from 8 to 4194304. Default 19456 (19 MiB), OWASP's minimum for argon2id. */
   memoryCost?: number;
-  /** Iterations. Default 2. */
+  /** Iterations, from 1 to 100. Default 2. */
   timeCost?: number;
-  /** Lanes. Default 1: more lanes only help when a login has cores to spare. */
+  /** Lanes, from 1 to 64. Default 1: more lanes only help when a login has cores to spare. */
   parallelism?: number;
 }
 
@@ -18,131 +166,75 @@ export interface PasswordHashOptions {
  * when there is one, so limits hold across instances; otherwise in this process.
  */
 export interface LoginThrottleOptions {
-  /** Failed sign-ins in a row (whatever the client IP) that lock the account. Default 5. */
+  /** Failed sign-ins in a row (whatever the client IP) that lock the account, 1-1000. Default 5. */
   accountMaxFailures?: number;
-  /** Seconds of the first lockout; each further failure after a lockout doubles it. Default 60. */
+  /**
+   * Seconds of the first lockout, 1-86400; each further failure after a lockout doubles it.
+   * Default 60.
+   */
   accountLockoutSeconds?: number;
   /**
-   * Longest lockout in seconds. Default 900 (15 min): long enough to make online guessing slow,
-   * short enough that an attacker cannot lock the real owner out for long.
+   * Longest lockout in seconds, from `accountLockoutSeconds` to 86400. Default 900 (15 min): long
+   * enough to make online guessing slow, short enough that an attacker cannot lock the real owner
+   * out for long.
    */
   accountMaxLockoutSeconds?: number;
-  /** Failed sign-ins one client IP may make per window, whatever the accounts. Default 100. */
+  /** Failed sign-ins one client IP may make per window, 1-1000000. Default 100. */
   ipMaxFailures?: number;
-  /** Length of the per-IP window in seconds. Default 3600 (1 h). */
+  /** Length of the per-IP window in seconds, 1-86400. Default 3600 (1 h). */
   ipWindowSeconds?: number;
+}
+
+/** The audit trail. */
+export interface AuditOptions {
+  /**
+   * Write each audit event (sign-in, sign-out, revocation, password change, throttling) as one
+   * JSON line through Nest's Logger (context `SessionAudit`). Default true. Events are also
+   * emitted on the app's EventEmitter2 when `EventEmitterModule` is imported.
+   */
+  log?: boolean;
 }
 
 /** Options of `SessionModule.forRoot` / `forRootAsync`. Every field but `secrets` has a default. */
 export interface SessionModuleOptions {
   /**
    * Secrets for signing the session cookie. The first signs; all of them verify, so a new secret
-   * can be put first while the old one still accepts existing cookies (rotation).
-   * In production each must be at least 32 characters.
+   * can be put first while the old one still accepts existing cookies (rotation). Default: none
+   * in production (a boot error); in development one random secret per process, with a warning,
+   * so sessions end on restart. In production each must be at least 32 random characters.
    */
   secrets: string[];
-  /** `true` when NODE_ENV=production: turns weak settings into boot errors. Default false. */
+  /** Production mode: turns weak settings into boot errors. Default false. */
   production?: boolean;
   /**
-   * Where sessions live. Default `redis` when `redisUrl` or `redisClusterNodes` is set, else
-   * `memory`. `postgres` is never picked on its own: apps often set DATABASE_URL for their own data.
+   * Where sessions live. Default `{ kind: 'memory' }`, which production refuses: it loses every
+   * session on restart and is not shared between instances.
    */
-  store?: SessionStoreKind;
-  /** node-redis URL, e.g. `redis://127.0.0.1:6379`. The `redis` store needs it or `redisClusterNodes`. */
-  redisUrl?: string;
-  /**
-   * Redis Cluster nodes as `host:port` (a few masters are enough; the rest are discovered).
-   * Use instead of `redisUrl` when sessions outgrow one Redis. Default none.
-   */
-  redisClusterNodes?: string[];
-  /** ACL user for every Redis Cluster node (Redis 6+); needs `redisClusterPassword`. Default none. */
-  redisClusterUsername?: string;
-  /** Password (AUTH) for every Redis Cluster node: `requirepass`, or the ACL user's. Default none. */
-  redisClusterPassword?: string;
-  /**
-   * Talk to every Redis Cluster node over TLS. The nodes' certificates must chain to a CA Node
-   * trusts: a public one, or your own through `NODE_EXTRA_CA_CERTS=/path/ca.pem`. Default false.
-   */
-  redisClusterTls?: boolean;
-  /** PostgreSQL connection string, e.g. `postgres://app:secret@db:5432/app`. Required for `postgres`. */
-  databaseUrl?: string;
-  /**
-   * Seconds between deletions of expired rows by the `postgres` store (each instance waits 50-150 %
-   * of it, so instances do not prune together). Default 900, connect-pg-simple's 15 minutes.
-   */
-  pruneIntervalSeconds?: number;
-  /** Key prefix in Redis. Default `sess:`. */
-  keyPrefix?: string;
-  /**
-   * Milliseconds a store command (and the first connection) may take before the request is
-   * answered 503. Default 1500, so an outage is reported well within 2 s instead of hanging.
-   */
-  storeTimeoutMs?: number;
-  /** Most sessions the embedded store keeps before evicting the least recently used. Default 10000. */
-  memoryStoreMax?: number;
-  /** Cookie name. Default `__Host-sid` when Secure (the prefix pins it to this host), else `sid`. */
-  cookieName?: string;
-  /** Secure cookie. Default `production`: HTTPS-only in production, plain HTTP in development. */
-  cookieSecure?: boolean;
-  /** SameSite. Default `lax`: sent on top-level navigations, not on cross-site subrequests. */
-  cookieSameSite?: SameSiteSetting;
-  /** Cookie Domain. Default none (host-only), which `__Host-` cookies require. */
-  cookieDomain?: string;
-  /** Seconds a session may sit unused before it is gone. Default 1800 (30 min). */
-  idleTimeoutSeconds?: number;
-  /** Seconds from login after which a session ends even if active. Default 43200 (12 h). */
-  absoluteTimeoutSeconds?: number;
-  /**
-   * Share of the idle timeout that must pass before a request extends the session's expiry and
-   * refreshes `lastSeenAt`. Default 0.1: most read-only requests then cost one store read and no
-   * write, and a session may end up to this share earlier than `idleTimeoutSeconds` after its
-   * last request. 0 extends on every request; at most 0.5.
-   */
-  touchFraction?: number;
-  /**
-   * Seconds since sign-in within which `@RequireRecentLogin()` routes (password change, session
-   * revocation) are allowed; older sessions get 401 `reauth_required`. Default 900 (15 min).
-   */
-  recentLoginSeconds?: number;
+  store?: SessionStoreOptions;
+  /** The session cookie. */
+  cookie?: SessionCookieOptions;
+  /** Idle and absolute timeouts, touch throttling and the recent-login window. */
+  timeouts?: SessionTimeoutOptions;
+  /** CSRF protection. */
+  csrf?: CsrfOptions;
+  /** Origins allowed to call the API with credentials. */
+  cors?: CorsOptions;
   /** Brute-force limits on sign-in. */
   loginThrottle?: LoginThrottleOptions;
-  /**
-   * Write each audit event (sign-in, sign-out, revocation, password change, throttling) as one
-   * JSON line through Nest's Logger (context `SessionAudit`). Default true. Events are also
-   * emitted on the app's EventEmitter2 when `EventEmitterModule` is imported.
-   */
-  auditLog?: boolean;
+  /** Argon2id parameters. */
+  passwordHash?: PasswordHashOptions;
+  /** The audit log. */
+  audit?: AuditOptions;
   /**
    * Express's `trust proxy` setting (e.g. `loopback`, `1`). Default unset: X-Forwarded-* are
    * ignored, so a client cannot claim HTTPS or another IP. Set it when behind nginx.
    */
   trustProxy?: string | number | boolean;
-  /** Where browser navigations without a session are sent. Default `/login`. */
+  /**
+   * Where browser navigations without a session are sent: a path on this site, such as `/login`
+   * (never `//host`, which would be an open redirect). Default `/login`.
+   */
   loginUrl?: string;
-  /** Argon2id parameters. */
-  passwordHash?: PasswordHashOptions;
-  /**
-   * Origins allowed to call the API with credentials (CORS), each exact: `https://app.example.com`
-   * (scheme, host and port; no path, no `*`). They get `Access-Control-Allow-Origin: <origin>` and
-   * `Access-Control-Allow-Credentials: true`; every other origin gets no CORS headers at all.
-   * They are also the only foreign origins the CSRF origin check accepts. Default none.
-   */
-  corsOrigins?: string[];
-  /**
-   * CSRF protection on every POST, PUT, PATCH and DELETE, login and logout included: an Origin
-   * check plus a token bound to the session (see docs/spa.md). Default true;
-   * turn it off only if the app has its own CSRF defence.
-   */
-  csrf?: boolean;
-  /**
-   * The readable cookie carrying the CSRF token. Default `__Host-XSRF-TOKEN` when the session
-   * cookie is `__Host-` (so no sibling subdomain can plant one; set axios's `xsrfCookieName` to
-   * it), else `XSRF-TOKEN`, the name axios reads. It gets the session cookie's Secure, SameSite
-   * and Domain.
-   */
-  csrfCookieName?: string;
-  /** The request header carrying the CSRF token. Default `X-XSRF-TOKEN`, the one axios sends. */
-  csrfHeaderName?: string;
   /**
    * Security headers through helmet, with a CSP that suits JSON and plain server-rendered pages,
    * and `Strict-Transport-Security` when the cookie is Secure. Default true.

@@ -1,23 +1,38 @@
 import { describe, expect, it } from '@jest/globals';
+import type { SessionModuleOptions } from './session-options.interface.js';
 import { resolveSessionOptions } from './session-options.resolver.js';
 
 const STRONG = 'k3J9x-Qm2Lp8Zr4Tv6Wy1Bn5Hd7Fg0Sc_Ae';
+const REDIS = { kind: 'redis', url: 'redis://r:6379' } as const;
+
+/** The message resolveSessionOptions throws for `options`, or '' when it accepts them. */
+function refusal(options: Partial<SessionModuleOptions>): string {
+  try {
+    resolveSessionOptions({ secrets: ['s'], ...options });
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 describe('resolveSessionOptions', () => {
   it('fills the documented defaults', () => {
     const o = resolveSessionOptions({ secrets: ['dev-secret'] });
     expect(o).toMatchObject({
-      store: 'memory',
-      cookieName: 'sid',
-      cookieSecure: false,
-      cookieSameSite: 'lax',
-      idleTimeoutSeconds: 1800,
-      absoluteTimeoutSeconds: 43200,
+      production: false,
+      store: { kind: 'memory', max: 10_000, timeoutMs: 1500 },
+      cookie: { name: 'sid', secure: false, sameSite: 'lax', domain: undefined },
+      timeouts: {
+        idleSeconds: 1800,
+        absoluteSeconds: 43200,
+        touchFraction: 0.1,
+        touchIntervalMs: 180_000,
+        recentLoginSeconds: 900,
+      },
+      csrf: { enabled: true, cookieName: 'XSRF-TOKEN', headerName: 'X-XSRF-TOKEN' },
+      cors: { origins: [] },
       loginUrl: '/login',
-      keyPrefix: 'sess:',
       passwordHash: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
-      touchIntervalMs: 180_000,
-      recentLoginSeconds: 900,
       loginThrottle: {
         accountMaxFailures: 5,
         accountLockoutSeconds: 60,
@@ -25,21 +40,57 @@ describe('resolveSessionOptions', () => {
         ipMaxFailures: 100,
         ipWindowSeconds: 3600,
       },
-      auditLog: true,
+      audit: { log: true },
+      securityHeaders: true,
+    });
+  });
+
+  it('names the CSRF cookie __Host-XSRF-TOKEN beside a __Host- session cookie', () => {
+    const secure = resolveSessionOptions({ secrets: ['s'], cookie: { secure: true } });
+    expect([secure.cookie.name, secure.csrf.cookieName]).toEqual([
+      '__Host-sid',
+      '__Host-XSRF-TOKEN',
+    ]);
+    const chosen = resolveSessionOptions({
+      secrets: ['s'],
+      cookie: { secure: true },
+      csrf: { cookieName: 'MY-XSRF' },
+    });
+    expect(chosen.csrf.cookieName).toBe('MY-XSRF');
+  });
+
+  it('fills the defaults of each store kind', () => {
+    const store = (s: SessionModuleOptions['store']) =>
+      resolveSessionOptions({ secrets: ['s'], store: s }).store;
+    expect(store(REDIS)).toEqual({ ...REDIS, keyPrefix: 'sess:', timeoutMs: 1500 });
+    expect(store({ kind: 'cluster', nodes: [' 10.0.0.1:6379', '', '[::1]:7000 '] })).toEqual({
+      kind: 'cluster',
+      nodes: ['10.0.0.1:6379', '[::1]:7000'],
+      username: undefined,
+      password: undefined,
+      tls: false,
+      keyPrefix: 'sess:',
+      timeoutMs: 1500,
+    });
+    expect(store({ kind: 'postgres', url: 'postgres://db/app', timeoutMs: 300 })).toEqual({
+      kind: 'postgres',
+      url: 'postgres://db/app',
+      pruneIntervalSeconds: 900,
+      timeoutMs: 300,
+    });
+    const backend = { kind: 'mine' } as never;
+    expect(store({ kind: 'custom', backend })).toEqual({
+      kind: 'custom',
+      backend,
+      timeoutMs: 1500,
     });
   });
 
   it('turns touchFraction into an interval of the idle timeout', () => {
     const o = (touchFraction: number) =>
-      resolveSessionOptions({ secrets: ['s'], idleTimeoutSeconds: 600, touchFraction });
-    expect(o(0.1).touchIntervalMs).toBe(60_000);
-    expect(o(0).touchIntervalMs).toBe(0);
-  });
-
-  it('picks redis when a REDIS_URL is given', () => {
-    expect(resolveSessionOptions({ secrets: ['s'], redisUrl: 'redis://x:6379' }).store).toBe(
-      'redis',
-    );
+      resolveSessionOptions({ secrets: ['s'], timeouts: { idleSeconds: 600, touchFraction } });
+    expect(o(0.1).timeouts.touchIntervalMs).toBe(60_000);
+    expect(o(0).timeouts.touchIntervalMs).toBe(0);
   });
 
   it('generates a secret in development when none is set, and says so', () => {
@@ -49,90 +100,146 @@ describe('resolveSessionOptions', () => {
   });
 
   it('is Secure with the __Host-sid name in production', () => {
-    const o = resolveSessionOptions({ secrets: [STRONG], production: true, redisUrl: 'redis://r' });
-    expect(o.cookieSecure).toBe(true);
-    expect(o.cookieName).toBe('__Host-sid');
+    const o = resolveSessionOptions({ secrets: [STRONG], production: true, store: REDIS });
+    expect(o.cookie).toMatchObject({ secure: true, name: '__Host-sid' });
   });
 
-  it.each([
-    [{ secrets: [], production: true, redisUrl: 'redis://r' }, /SESSION_SECRET is required/],
-    [{ secrets: ['short'], production: true, redisUrl: 'redis://r' }, /too weak/],
-    [{ secrets: ['a'.repeat(40)], production: true, redisUrl: 'redis://r' }, /too weak/],
-    [{ secrets: [STRONG, 'old'], production: true, redisUrl: 'redis://r' }, /entry 2 is too weak/],
-    [{ secrets: [STRONG], production: true }, /refuses the in-process memory store.*REDIS_URL=/],
+  it.each<[Partial<SessionModuleOptions>, RegExp]>([
     [
-      { secrets: [STRONG], production: true, store: 'memory' as const, redisUrl: 'redis://r' },
-      /memory store/,
+      { secrets: [], production: true, store: REDIS },
+      /^SessionModule: secrets is required when production: true\. Generate/,
     ],
-    [{ secrets: ['s'], store: 'redis' as const }, /SESSION_STORE=redis needs REDIS_URL/],
-    [{ secrets: ['s'], cookieSameSite: 'none' as const }, /COOKIE_SAMESITE=none requires a Secure/],
-    [{ secrets: ['s'], cookieName: '__Host-sid' }, /needs COOKIE_SECURE=true/],
-    [{ secrets: ['s'], cookieSecure: true, cookieDomain: 'example.com' }, /no COOKIE_DOMAIN/],
-    [{ secrets: ['s'], idleTimeoutSeconds: 0 }, /idleTimeoutSeconds must be a positive/],
-    [{ secrets: ['s'], touchFraction: 0.75 }, /touchFraction must be from 0 to 0.5/],
-    [{ secrets: ['s'], recentLoginSeconds: 0 }, /recentLoginSeconds must be a positive/],
     [
-      {
-        secrets: ['s'],
-        loginThrottle: { accountLockoutSeconds: 120, accountMaxLockoutSeconds: 60 },
-      },
-      /LOGIN_ACCOUNT_LOCKOUT_MAX must be at least LOGIN_ACCOUNT_LOCKOUT/,
+      { secrets: ['short'], production: true, store: REDIS },
+      /secrets entry 1 is too weak for production: true/,
     ],
-  ])('refuses %j', (options, message) => {
-    expect(() => resolveSessionOptions(options)).toThrow(message);
+    [{ secrets: ['a'.repeat(40)], production: true, store: REDIS }, /too weak/],
+    [{ secrets: [STRONG, 'old'], production: true, store: REDIS }, /entry 2 is too weak/],
+    [
+      { secrets: [STRONG], production: true },
+      /production: true refuses the in-process memory store.*store\.url: 'redis:\/\/host:6379'/,
+    ],
+    [
+      { store: { kind: 'redis' } as never },
+      /store\.kind: 'redis' needs store\.url, e\.g\. store\.url: 'redis:\/\/127\.0\.0\.1:6379'/,
+    ],
+    [
+      { store: { kind: 'redis', url: 'http://r' } },
+      /^SessionModule: store\.url must be a redis:\/\/ or rediss:\/\/ URL/,
+    ],
+    [{ store: { kind: 'postgres' } as never }, /store\.kind: 'postgres' needs store\.url/],
+    [{ store: { kind: 'postgres', url: 'mysql://db' } }, /store\.url must be a postgres:\/\/ URL/],
+    [
+      { store: { kind: 'cluster', nodes: [] } },
+      /store\.kind: 'cluster' needs store\.nodes, e\.g\. store\.nodes: \['10/,
+    ],
+    [{ store: { kind: 'cluster', nodes: ['r1'] } }, /store\.nodes entry 1 is not host:port/],
+    [{ store: { kind: 'cluster', nodes: ['r1:99999'] } }, /entry 1 is not host:port/],
+    [
+      { store: { kind: 'cluster', nodes: ['r1:6379'], keyPrefix: '{sess}:' } },
+      /store\.keyPrefix holds a \{hash tag\}.*one master/,
+    ],
+    [
+      { store: { kind: 'cluster', nodes: ['r1:6379'], username: 'u' } },
+      /store\.username needs store\.password/,
+    ],
+    [
+      { store: { kind: 'postgres', url: 'postgres://db', pruneIntervalSeconds: 0 } },
+      /store\.pruneIntervalSeconds must be a whole number from 1 to 86400, got 0/,
+    ],
+    [
+      { store: { kind: 'memory', timeoutMs: 10 } },
+      /store\.timeoutMs must be a whole number from 50 to 60000/,
+    ],
+    [{ store: { kind: 'custom' } as never }, /store\.kind: 'custom' needs store\.backend/],
+    [
+      { store: { kind: 'mongo' } as never },
+      /store\.kind must be one of redis, cluster, postgres, memory, custom/,
+    ],
+    [
+      { cookie: { sameSite: 'none' } },
+      /^SessionModule: cookie\.sameSite: 'none' requires a Secure cookie: set cookie\.secure: true/,
+    ],
+    [
+      { cookie: { sameSite: 'sometimes' as never } },
+      /cookie\.sameSite must be one of lax, strict, none/,
+    ],
+    [{ cookie: { name: '__Host-sid' } }, /cookie\.name: '__Host-sid' needs cookie\.secure: true/],
+    [{ cookie: { secure: true, domain: 'example.com' } }, /and no cookie\.domain/],
+    [{ cookie: { name: 'bad name;' } }, /cookie\.name must be a cookie name/],
+    [
+      { timeouts: { idleSeconds: 0 } },
+      /timeouts\.idleSeconds must be a whole number from 1 to 31536000, got 0/,
+    ],
+    [
+      { timeouts: { absoluteSeconds: 31_536_001 } },
+      /timeouts\.absoluteSeconds must be a whole number/,
+    ],
+    [
+      { timeouts: { touchFraction: 0.75 } },
+      /timeouts\.touchFraction must be a number from 0 to 0\.5/,
+    ],
+    [
+      { timeouts: { recentLoginSeconds: 1.5 } },
+      /timeouts\.recentLoginSeconds must be a whole number/,
+    ],
+    [
+      { loginThrottle: { accountLockoutSeconds: 120, accountMaxLockoutSeconds: 60 } },
+      /loginThrottle\.accountMaxLockoutSeconds must be at least loginThrottle\.accountLockoutSeconds/,
+    ],
+    [
+      { loginThrottle: { accountLockoutSeconds: 90_000 } },
+      /loginThrottle\.accountLockoutSeconds must be a whole number from 1 to 86400/,
+    ],
+    [
+      { passwordHash: { timeCost: 0 } },
+      /passwordHash\.timeCost must be a whole number from 1 to 100/,
+    ],
+    [{ loginUrl: 'https://evil.com/login' }, /loginUrl must be a path on this site/],
+    [{ loginUrl: '//evil.com' }, /loginUrl must be a path on this site/],
+    [{ csrf: { headerName: 'X XSRF' } }, /csrf\.headerName must be a header name/],
+    [
+      { csrf: { cookieName: 'sid' } },
+      /csrf\.cookieName must differ from the session cookie name \(sid\)/,
+    ],
+    [{ audit: { log: 'yes' as never } }, /audit\.log must be true or false/],
+  ])('refuses %j, naming the option and the fix', (options, message) => {
+    const text = refusal(options);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('reports the option path on the error', () => {
+    try {
+      resolveSessionOptions({ secrets: ['s'], cookie: { sameSite: 'none' } });
+    } catch (err) {
+      expect(err).toMatchObject({ name: 'SessionSetupError', path: 'cookie.sameSite' });
+    }
+    expect.assertions(1);
   });
 
   it('never puts a secret in an error message', () => {
     const secret = 'short-secret-value';
-    try {
-      resolveSessionOptions({ secrets: [secret], production: true, redisUrl: 'redis://r' });
-      throw new Error('expected a boot error');
-    } catch (err) {
-      expect((err as Error).message).not.toContain(secret);
-    }
-  });
-});
-
-describe('resolveSessionOptions: SPA settings', () => {
-  it('defaults to CSRF on, XSRF-TOKEN / X-XSRF-TOKEN, security headers on, no CORS origins', () => {
-    expect(resolveSessionOptions({ secrets: ['s'] })).toMatchObject({
-      csrf: true,
-      csrfCookieName: 'XSRF-TOKEN',
-      csrfHeaderName: 'X-XSRF-TOKEN',
-      securityHeaders: true,
-      corsOrigins: [],
-    });
+    expect(refusal({ secrets: [secret], production: true, store: REDIS })).not.toContain(secret);
+    expect(
+      refusal({ store: { kind: 'cluster', nodes: ['r1;hunter2'], password: 'hunter2' } }),
+    ).not.toContain('hunter2');
   });
 
-  it('names the CSRF cookie __Host-XSRF-TOKEN beside a __Host- session cookie', () => {
-    expect(resolveSessionOptions({ secrets: ['s'], cookieSecure: true })).toMatchObject({
-      cookieName: '__Host-sid',
-      csrfCookieName: '__Host-XSRF-TOKEN',
-    });
-    const chosen = { secrets: ['s'], cookieSecure: true, csrfCookieName: 'MY-XSRF' };
-    expect(resolveSessionOptions(chosen).csrfCookieName).toBe('MY-XSRF');
-  });
-
-  it('keeps exact origins and drops blanks', () => {
+  it('keeps exact CORS origins and drops blanks', () => {
     const o = resolveSessionOptions({
       secrets: ['s'],
-      corsOrigins: [' https://app.example.com', '', 'http://localhost:5173'],
+      cors: { origins: [' https://app.example.com', '', 'http://localhost:5173'] },
     });
-    expect(o.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(o.cors.origins).toEqual(['https://app.example.com', 'http://localhost:5173']);
   });
 
   it.each(['*', 'https://*.example.com', 'https://a.example.com/', 'null', 'a.example.com'])(
     'refuses the CORS origin %j',
     (origin) => {
-      expect(() => resolveSessionOptions({ secrets: ['s'], corsOrigins: [origin] })).toThrow(
-        /CORS_ORIGINS entry 1 .* is not an exact origin/,
+      expect(refusal({ cors: { origins: [origin] } })).toMatch(
+        /cors\.origins entry 1 .* is not an exact origin/,
       );
     },
   );
-
-  it('refuses a CSRF cookie named like the session cookie', () => {
-    expect(() => resolveSessionOptions({ secrets: ['s'], csrfCookieName: 'sid' })).toThrow(
-      /CSRF_COOKIE_NAME must differ/,
-    );
-  });
 });

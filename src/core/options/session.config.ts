@@ -1,75 +1,48 @@
 import { registerAs } from '@nestjs/config';
-import type {
-  SameSiteSetting,
-  SessionModuleOptions,
-  SessionStoreKind,
-} from './session-options.interface.js';
-import { validateSessionEnvironment } from './session-env.validation.js';
+import { SessionSetupError } from '../errors/session-setup.error.js';
+import type { SessionModuleOptions } from './session-options.interface.js';
+import {
+  optionsFromEnvironment,
+  SESSION_ENVIRONMENT,
+  storeKindFromEnv,
+} from './session-env.table.js';
 
 /**
- * The `session` configuration namespace, read from the environment and validated at boot.
+ * The `session` configuration namespace, read from the environment at boot.
  * Use it with `SessionModule.forRootAsync({ inject: [sessionConfig.KEY], useFactory: (c) => c })`.
  */
 export const sessionConfig = registerAs('session', (): SessionModuleOptions => {
   return sessionOptionsFromEnv(process.env);
 });
 
+/**
+ * Maps the environment onto `SessionModuleOptions` through SESSION_ENVIRONMENT. It reads text
+ * into values and nothing more: defaults and bounds are the resolver's, which then names the
+ * variable (not the option path) in its errors. A value is never echoed: it may be a secret.
+ */
 export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionModuleOptions {
-  const e = validateSessionEnvironment(env);
-  const production = e.NODE_ENV === 'production';
-  return {
-    production,
-    secrets: (e.SESSION_SECRET ?? '').split(','),
-    store: e.SESSION_STORE as SessionStoreKind | undefined,
-    redisUrl: e.REDIS_URL,
-    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','),
-    redisClusterUsername: e.REDIS_CLUSTER_USERNAME,
-    redisClusterPassword: e.REDIS_CLUSTER_PASSWORD,
-    redisClusterTls: parseBoolean(e.REDIS_CLUSTER_TLS),
-    databaseUrl: e.SESSION_STORE === 'postgres' ? e.DATABASE_URL : undefined,
-    keyPrefix: e.SESSION_KEY_PREFIX,
-    storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,
-    cookieName: e.SESSION_COOKIE_NAME,
-    cookieSecure: parseSecure(e.COOKIE_SECURE, production),
-    cookieSameSite: e.COOKIE_SAMESITE as SameSiteSetting | undefined,
-    cookieDomain: e.COOKIE_DOMAIN,
-    idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
-    absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
-    touchFraction: e.SESSION_TOUCH_FRACTION,
-    recentLoginSeconds: e.SESSION_RECENT_LOGIN_WINDOW,
-    loginThrottle: {
-      accountMaxFailures: e.LOGIN_ACCOUNT_MAX_FAILURES,
-      accountLockoutSeconds: e.LOGIN_ACCOUNT_LOCKOUT,
-      accountMaxLockoutSeconds: e.LOGIN_ACCOUNT_LOCKOUT_MAX,
-      ipMaxFailures: e.LOGIN_IP_MAX_FAILURES,
-      ipWindowSeconds: e.LOGIN_IP_WINDOW,
-    },
-    auditLog: e.AUDIT_LOG === undefined ? undefined : e.AUDIT_LOG === 'true',
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    loginUrl: e.LOGIN_URL,
-    corsOrigins: e.CORS_ORIGINS?.split(','),
-    csrf: parseBoolean(e.CSRF_ENABLED),
-    csrfCookieName: e.CSRF_COOKIE_NAME,
-    csrfHeaderName: e.CSRF_HEADER_NAME,
-    securityHeaders: parseBoolean(e.SECURITY_HEADERS),
-  };
+  const set = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]),
+  );
+  const kind = storeKindFromEnv(set);
+  const options: Record<string, unknown> = { secrets: [] };
+  for (const row of SESSION_ENVIRONMENT) {
+    const raw = set[row.env];
+    if (raw === undefined || (row.kinds && !row.kinds.includes(kind ?? ''))) continue;
+    const parsed = row.parse(raw);
+    if ('problem' in parsed) {
+      throw new SessionSetupError(`invalid environment: ${row.env} ${parsed.problem}`, row.path);
+    }
+    if (parsed.value !== undefined) setPath(options, row.path, parsed.value);
+  }
+  if (kind) setPath(options, 'store.kind', kind);
+  optionsFromEnvironment.add(options);
+  return options as unknown as SessionModuleOptions;
 }
 
-function parseSecure(value: string | undefined, production: boolean): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return production;
-}
-
-function parseBoolean(value: string | undefined): boolean | undefined {
-  return value === undefined ? undefined : value === 'true';
-}
-
-/** Express reads numbers as hop counts and 'true'/'false' as booleans; anything else as a list. */
-export function parseTrustProxy(value: string | undefined): string | number | boolean | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return value;
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[keys[keys.length - 1]] = value;
 }

@@ -1,5 +1,5 @@
 // stores/memory/ — the bounded in-process backend, the embedded default for development.
-import type { SessionIndex } from '../session-index.interface.js';
+import type { SessionIndex } from '../../core/session-backend.interface.js';
 
 /** The embedded store's index: user id → session ids, in this process. */
 export class MemorySessionIndex implements SessionIndex {

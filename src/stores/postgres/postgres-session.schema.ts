@@ -1,4 +1,4 @@
-// stores/postgres/ — the PostgreSQL backend (pg + connect-pg-simple), loaded only when chosen.
+// stores/postgres/ — the PostgreSQL backend (pg), loaded only when chosen.
 import type { Pool } from 'pg';
 
 /** connect-pg-simple's table: the same name and columns, so an existing table keeps working. */
@@ -13,7 +13,7 @@ export const LOGIN_LIMITS_TABLE = 'session_login_limits';
  * revocation. The login-limits table is made here too, under the same lock, because
  * rate-limiter-flexible's own CREATE TABLE has the same race between instances.
  */
-export const SESSION_TABLE_DDL = `
+const SESSION_TABLE_DDL = `
 CREATE TABLE IF NOT EXISTS ${SESSION_TABLE} (
   "sid" varchar NOT NULL COLLATE "default" PRIMARY KEY,
   "sess" json NOT NULL,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { SESSION_TABLE } from './postgres-session.schema.js';
-import type { SessionIndex } from '../session-index.interface.js';
+import type { SessionIndex } from '../../core/session-backend.interface.js';
 
 /**
  * The PostgreSQL session table is its own index: a user's sessions are the live rows whose

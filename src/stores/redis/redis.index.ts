@@ -1,6 +1,5 @@
 import type { RedisClientType, RedisClusterType } from 'redis';
-import type { SessionIndex } from '../session-index.interface.js';
-import { withTimeout } from '../store-timeout.js';
+import type { SessionIndex } from '../../core/session-backend.interface.js';
 
 /**
  * One sorted set per user, `<prefix>user:{<userId>}`: each member is a session id, scored with
@@ -19,36 +18,32 @@ export class RedisSessionIndex implements SessionIndex {
     private readonly prefix: string,
     /** No session lasts longer than this (the absolute timeout): the life of each entry. */
     private readonly ttlSeconds: number,
-    /** Bound on each call, like the store's own (see store-timeout.ts). */
-    private readonly timeoutMs: number,
   ) {}
 
-  keyOf(userId: string): string {
+  private keyOf(userId: string): string {
     return `${this.prefix}user:{${userId}}`;
   }
 
   async add(userId: string, sessionId: string): Promise<void> {
     const key = this.keyOf(userId);
     const now = nowSeconds();
-    const add = this.client
+    await this.client
       .multi()
       .zRemRangeByScore(key, '-inf', now)
       .zAdd(key, { score: now + this.ttlSeconds, value: sessionId })
       // The newest entry lives longest, so the key lives exactly as long as it.
       .expire(key, this.ttlSeconds)
       .exec();
-    await withTimeout(add, this.timeoutMs);
   }
 
   async remove(userId: string, ...sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    await withTimeout(this.client.zRem(this.keyOf(userId), sessionIds), this.timeoutMs);
+    await this.client.zRem(this.keyOf(userId), sessionIds);
   }
 
   /** The ids whose time is not up; a caller still checks each in the store (idle timeout). */
   members(userId: string): Promise<string[]> {
-    const range = this.client.zRange(this.keyOf(userId), nowSeconds(), '+inf', { BY: 'SCORE' });
-    return withTimeout(range, this.timeoutMs);
+    return this.client.zRange(this.keyOf(userId), nowSeconds(), '+inf', { BY: 'SCORE' });
   }
 }
 

@@ -1,30 +1,16 @@
 // stores/redis/ — Redis and Redis Cluster backends (node-redis), loaded only when chosen.
-import { Logger } from '@nestjs/common';
-import { SESSION_LOGGER_CONTEXT } from '../../core/session.constants.js';
 import { createCluster, type RedisClusterType } from 'redis';
+import type { SessionBackend } from '../../core/session-backend.interface.js';
+import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
 import { BackgroundRetry, reconnectDelay } from '../background-retry.js';
-import { logOutages, RedisSessionStore, type RedisSessionSettings } from './redis.store.js';
-import { redisSessionExtras } from './redis-session.extras.js';
-import type { SessionStoreAdapter } from '../session-store.interface.js';
-import { withTimeout } from '../store-timeout.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
+import { logOutages, redisBackend, redisKeys } from './redis.backend.js';
 
 const CLUSTER_SLOTS = 16384;
 
-export interface RedisClusterConnectionOptions {
-  /** `host:port` of some cluster nodes; node-redis discovers the others and the slot map. */
-  nodes: string[];
-  /** Sent by every node client: the cluster discovers nodes without their credentials. */
-  username?: string;
-  password?: string;
-  /** TLS to every node (`rediss://`); certificates are checked against Node's trusted CAs. */
-  tls?: boolean;
-  commandTimeoutMs: number;
-  connectTimeoutMs: number;
-}
-
 /**
  * Sessions on a Redis Cluster. Each session is one key, `<prefix><session id>`, so keys spread
- * over all masters by their random ids, and every command the store sends (GET, SET … XX,
+ * over all masters by their random ids, and every command the backend sends (GET, SET … XX,
  * EXPIRE, DEL) names a single key, which a cluster always accepts.
  *
  * Keys that one multi-key command or MULTI must touch together have to share a hash slot: give
@@ -32,25 +18,24 @@ export interface RedisClusterConnectionOptions {
  * it in one transaction. Session keys themselves must not get one (a `{tag}` in the prefix would
  * put every session on one master), so work on several sessions one key at a time.
  */
-export async function createRedisClusterStoreAdapter(
-  connection: RedisClusterConnectionOptions,
-  settings: RedisSessionSettings,
-): Promise<SessionStoreAdapter> {
-  const { prefix, ttlSeconds, indexTtlSeconds, serializer } = settings;
-  const logger = new Logger(SESSION_LOGGER_CONTEXT);
+export function createRedisClusterBackend(
+  options: ResolvedSessionOptions,
+): Promise<SessionBackend> {
+  const store = options.store as ResolvedStoreOf<'cluster'>;
+  const tls = store.tls;
   const cluster = createCluster({
-    rootNodes: connection.nodes.map((node) => ({
-      url: `${connection.tls ? 'rediss' : 'redis'}://${node}`,
+    rootNodes: store.nodes.map((node) => ({
+      url: `${tls ? 'rediss' : 'redis'}://${node}`,
     })),
     // The same fail-fast settings as the single client, for every node client the cluster opens.
     defaults: {
-      username: connection.username,
-      password: connection.password,
+      username: store.username,
+      password: store.password,
       disableOfflineQueue: true,
       socket: {
-        connectTimeout: connection.connectTimeoutMs,
+        connectTimeout: store.timeoutMs,
         reconnectStrategy: reconnectDelay,
-        ...(connection.tls ? { tls: true as const } : {}),
+        ...(tls ? { tls: true as const } : {}),
       },
     },
   }) as RedisClusterType;
@@ -61,29 +46,18 @@ export async function createRedisClusterStoreAdapter(
 
   // Unlike a single client, a cluster whose first discovery fails stays closed: retry it here.
   const connector = new BackgroundRetry(() => connectWhole(cluster));
-  if (!(await connector.succeedsWithin(connection.connectTimeoutMs))) {
-    logger.warn('Redis Cluster is not reachable at startup; retrying in the background');
-  }
-
-  const store = new RedisSessionStore({
-    client: cluster,
-    prefix,
-    ttlSeconds,
-    timeoutMs: connection.commandTimeoutMs,
-    serializer,
-  });
-  return {
-    kind: 'redis-cluster',
-    store,
-    ...redisSessionExtras(cluster, prefix, indexTtlSeconds, connection.commandTimeoutMs),
-    isReady: () =>
-      withTimeout(everyMasterAnswers(cluster), connection.commandTimeoutMs).catch(() => false),
-    async close() {
-      connector.stop();
-      if (cluster.isOpen) await cluster.close();
-      else cluster.destroy();
-    },
-  };
+  return Promise.resolve(
+    redisBackend(cluster, redisKeys(options), {
+      kind: 'redis-cluster',
+      ready: () => connector.finished,
+      ping: () => everyMasterAnswers(cluster),
+      async close() {
+        connector.stop();
+        if (cluster.isOpen) await cluster.close();
+        else cluster.destroy();
+      },
+    }),
+  );
 }
 
 /**

@@ -1,0 +1,124 @@
+import { Logger } from '@nestjs/common';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
+import type { SessionBackend } from '../../core/session-backend.interface.js';
+import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';
+import type { ResolvedStoreOf } from '../../core/options/resolved-session-options.js';
+import { reconnectDelay } from '../background-retry.js';
+import { reconnectOnFalseReady } from './false-ready.guard.js';
+import { RedisSessionIndex } from './redis.index.js';
+
+/** The connection-specific part of a Redis backend: startup, health and shutdown. */
+type RedisLifecycle = Pick<SessionBackend, 'kind' | 'ready' | 'ping' | 'close'>;
+
+/**
+ * Sessions in one Redis. Each session is one key, `<prefix><session id>`, holding the serialized
+ * session with the idle timeout as its TTL. A new session is created with a plain SET; an update
+ * is `SET … XX`, which writes only if the key still exists, so it never creates.
+ */
+export function createRedisBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
+  const store = options.store as ResolvedStoreOf<'redis'>;
+  const client = createClient({
+    url: store.url,
+    // Fail fast while disconnected instead of queueing requests until Redis returns (the hangs
+    // reported in connect-redis #373 and #400).
+    disableOfflineQueue: true,
+    socket: { connectTimeout: store.timeoutMs, reconnectStrategy: reconnectDelay },
+  }) as RedisClientType;
+  logOutages(client, 'error', 'ready', 'Redis session store');
+  reconnectOnFalseReady(client, () =>
+    new Logger('SessionModule').error('Redis session store: reconnecting failed'),
+  );
+  // The client keeps reconnecting on its own; the Store only waits for the first connection.
+  const connected = client.connect();
+  connected.catch(() => undefined);
+
+  return Promise.resolve(
+    redisBackend(client, redisKeys(options), {
+      kind: 'redis',
+      ready: async () => {
+        await connected;
+      },
+      ping: async () => client.isReady && (await client.ping()) === 'PONG',
+      async close() {
+        if (client.isOpen) await client.close();
+        else client.destroy();
+      },
+    }),
+  );
+}
+
+/** How keys are named and how long an index entry may live. */
+export interface RedisKeys {
+  keyPrefix: string;
+  absoluteTimeoutSeconds: number;
+}
+
+export function redisKeys(options: ResolvedSessionOptions): RedisKeys {
+  const store = options.store as ResolvedStoreOf<'redis' | 'cluster'>;
+  return { keyPrefix: store.keyPrefix, absoluteTimeoutSeconds: options.timeouts.absoluteSeconds };
+}
+
+/**
+ * The commands a session backend sends, the same on one Redis and on a Cluster: each names a
+ * single key, which a cluster always accepts. The per-user index and the login counters live in
+ * the same Redis, so every instance sees them.
+ */
+export function redisBackend(
+  client: RedisClientType | RedisClusterType,
+  options: RedisKeys,
+  lifecycle: RedisLifecycle,
+): SessionBackend {
+  const prefix = options.keyPrefix;
+  const expiry = (ttlSeconds: number) => ({ type: 'EX' as const, value: ttlSeconds });
+  return {
+    ...lifecycle,
+    index: new RedisSessionIndex(client, prefix, options.absoluteTimeoutSeconds),
+    get: (sid) => client.get(prefix + sid),
+    async create(sid, value, ttlSeconds) {
+      await client.set(prefix + sid, value, { expiration: expiry(ttlSeconds) });
+    },
+    async update(sid, value, ttlSeconds) {
+      const reply = await client.set(prefix + sid, value, {
+        expiration: expiry(ttlSeconds),
+        condition: 'XX',
+      });
+      return reply === 'OK';
+    },
+    async touch(sid, ttlSeconds) {
+      await client.expire(prefix + sid, ttlSeconds);
+    },
+    async destroy(sid) {
+      await client.del(prefix + sid);
+    },
+    createRateLimiter: (spec) =>
+      new RateLimiterRedis({
+        ...spec,
+        keyPrefix: prefix + spec.keyPrefix,
+        storeClient: client,
+        useRedisPackage: true,
+      }),
+  };
+}
+
+/**
+ * Logs one line when the store becomes unreachable and one when it is back, not one per retry.
+ * Only the driver's message is logged: the URL may hold a password.
+ */
+export function logOutages(
+  emitter: { on(event: string, listener: (err?: Error) => void): unknown },
+  errorEvent: string,
+  readyEvent: string,
+  label: string,
+): void {
+  const logger = new Logger('SessionModule');
+  let down = false;
+  emitter.on(errorEvent, (err?: Error) => {
+    if (!down) logger.error(`${label} unreachable: ${err?.message ?? 'unknown error'}`);
+    down = true;
+  });
+  emitter.on(readyEvent, () => {
+    if (down) logger.log(`${label} reachable again`);
+    down = false;
+  });
+}

@@ -1,0 +1,179 @@
+import { Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import { Store, type SessionData } from 'express-session';
+import { randomBytes } from 'node:crypto';
+import {
+  RateLimiterMemory,
+  RLWrapperTimeouts,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type {
+  RateLimiterSpec,
+  SessionBackend,
+  SessionIndex,
+} from '../core/session-backend.interface.js';
+import type { SessionSerializer } from './compact-session.serializer.js';
+import { toCallback, withTimeout } from './store-timeout.js';
+
+type Callback<T = unknown> = (err?: unknown, value?: T) => void;
+
+/** express-session's Session carries its request as a hidden property. */
+type SessionWithRequest = SessionData & { req?: Request };
+
+interface SessionStoreSettings {
+  /** Bound on every backend call, so a stalled backend means a 503, not a hung request. */
+  timeoutMs: number;
+  /** The idle timeout: how long an untouched session lives in the backend. */
+  ttlSeconds: number;
+  /** Touches within this many ms of `lastSeenAt` are skipped; 0 touches every time. */
+  touchIntervalMs: number;
+  serializer: SessionSerializer;
+}
+
+/**
+ * The module's one express-session Store. Whatever the backend, it
+ * - bounds every call with the store timeout (store-timeout.ts);
+ * - never lets an update create a session: only an id generated during this request is created,
+ *   every later save is a `backend.update`, which refuses a session that a logout or revoke
+ *   deleted while the request was in flight (no resurrection);
+ * - throttles touches (see `touch`);
+ * - generates the session ids (see `genid`);
+ * - waits for the backend at startup, one way for all (see `open`).
+ */
+export class SessionStore extends Store {
+  readonly kind: string;
+  /** The backend's index, each call bounded by the store timeout. */
+  readonly index: SessionIndex;
+  /** The id generated for each request's new session, until that session is first saved. */
+  private readonly fresh = new WeakMap<Request, string>();
+
+  constructor(
+    private readonly backend: SessionBackend,
+    private readonly settings: SessionStoreSettings,
+  ) {
+    super();
+    this.kind = backend.kind;
+    this.index = {
+      add: (userId, sid) => this.bounded(backend.index.add(userId, sid)),
+      remove: (userId, ...sids) => this.bounded(backend.index.remove(userId, ...sids)),
+      members: (userId) => this.bounded(backend.index.members(userId)),
+    };
+  }
+
+  /** Builds the store and gives its backend up to the store timeout to become ready. */
+  static async open(
+    backend: SessionBackend,
+    settings: SessionStoreSettings,
+  ): Promise<SessionStore> {
+    const store = new SessionStore(backend, settings);
+    if (backend.ready) {
+      const ready = await withTimeout(backend.ready(), settings.timeoutMs).then(
+        () => true,
+        () => false,
+      );
+      // Keep booting: guarded routes answer 503 and readiness says not ready until the backend
+      // answers. Exiting here would only make a crash loop.
+      if (!ready) {
+        new Logger('SessionModule').warn(
+          `The ${backend.kind} session store is not reachable at startup; retrying in the background`,
+        );
+      }
+    }
+    return store;
+  }
+
+  /**
+   * express-session's `genid` option (SessionMiddleware passes it). express-session calls it for
+   * every new session (first visit, `regenerate`) and never for one loaded from the store, so
+   * the id it returns is the one id this request may create. Passing it as an option is
+   * express-session's documented hook; wrapping `store.generate`, which express-session assigns
+   * at runtime, would be patching. The id is express-session's own: 24 random bytes, base64url.
+   */
+  genid(req: Request): string {
+    const sid = randomBytes(24).toString('base64url');
+    this.fresh.set(req, sid);
+    return sid;
+  }
+
+  /** True while the request's session was made by this very request and is not saved yet. */
+  isNew(req: Request): boolean {
+    return req.sessionID !== undefined && this.fresh.get(req) === req.sessionID;
+  }
+
+  override get(sid: string, cb: Callback<SessionData | null>): void {
+    void toCallback(this.read(sid), cb);
+  }
+
+  override set(sid: string, session: SessionData, cb?: Callback): void {
+    void toCallback(this.write(sid, session), cb);
+  }
+
+  /**
+   * express-session calls `touch` after every request that left the session unchanged: one
+   * write per read. `lastSeenAt` says when the expiry was last extended (SessionLifecycleMiddleware
+   * refreshes it once per touch interval, and the save that change causes resets the TTL), so a
+   * touch within the interval of it is skipped. Sessions without `lastSeenAt` are touched.
+   */
+  override touch(sid: string, session: SessionData, cb?: Callback): void {
+    const last = session.lastSeenAt;
+    const interval = this.settings.touchIntervalMs;
+    if (interval > 0 && last !== undefined && Date.now() - last < interval) {
+      cb?.();
+      return;
+    }
+    void toCallback(this.bounded(this.backend.touch(sid, this.settings.ttlSeconds)), cb);
+  }
+
+  override destroy(sid: string, cb?: Callback): void {
+    void toCallback(this.remove(sid), cb);
+  }
+
+  /** The session stored under `sid`, or null; a plain read that does not extend its life. */
+  async read(sid: string): Promise<SessionData | null> {
+    const raw = await this.bounded(this.backend.get(sid));
+    return raw === null ? null : this.settings.serializer.parse(raw);
+  }
+
+  /** Deletes the session stored under `sid`, if any. */
+  remove(sid: string): Promise<void> {
+    return this.bounded(this.backend.destroy(sid));
+  }
+
+  /**
+   * A limiter whose counters live in the backend, bounded by the store timeout, or one in this
+   * process when the backend keeps none.
+   */
+  rateLimiter(spec: RateLimiterSpec): RateLimiterAbstract {
+    const shared = this.backend.createRateLimiter?.(spec);
+    if (!shared) return new RateLimiterMemory(spec);
+    return new RLWrapperTimeouts({ limiter: shared, timeoutMs: this.settings.timeoutMs });
+  }
+
+  /** True when the backend answers within the store timeout; never throws. */
+  async isReachable(): Promise<boolean> {
+    if (!this.backend.ping) return true;
+    return this.bounded(this.backend.ping()).catch(() => false);
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close?.();
+  }
+
+  private async write(sid: string, session: SessionWithRequest): Promise<void> {
+    const value = this.settings.serializer.stringify(session);
+    const { ttlSeconds } = this.settings;
+    const req = session.req;
+    if (req && this.fresh.get(req) === sid) {
+      await this.bounded(this.backend.create(sid, value, ttlSeconds));
+      // Created once: any later save in this request is an update like any other.
+      this.fresh.delete(req);
+      return;
+    }
+    // False when the session is gone: writing nothing is the point, so it is no error.
+    await this.bounded(this.backend.update(sid, value, ttlSeconds));
+  }
+
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    return withTimeout(work, this.settings.timeoutMs);
+  }
+}

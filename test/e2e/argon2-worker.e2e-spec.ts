@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { PasswordHasher } from '../../src/index.js';
+import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
+import { csrfHeaders } from '../support/csrf.js';
+import { TEST_SECRET, withEnv } from '../support/demo-app.js';
+import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+
+/** An install whose argon2 worker script is gone (a build that did not copy it). */
+class MissingWorkerHasher extends PasswordHasher {
+  protected override readonly workerUrl = new URL('./no-such.worker.mjs', import.meta.url);
+}
+
+/** The same, with the script removed after boot: the boot check passed, the pool fails. */
+class WorkerGoneAfterBootHasher extends MissingWorkerHasher {
+  override async onModuleInit(): Promise<void> {}
+}
+
+describe('the argon2 worker pool', () => {
+  let redis: TestRedis;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  async function boot(hasher: typeof PasswordHasher): Promise<INestApplication> {
+    return withEnv({ FIXTURE_SECRET: TEST_SECRET, FIXTURE_REDIS_URL: redis.url }, async () => {
+      const moduleRef = await Test.createTestingModule({ imports: [MinimalAppModule] })
+        .overrideProvider(PasswordHasher)
+        .useClass(hasher)
+        .compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      try {
+        return await app.init();
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  it('fails the boot with one line when its script is missing', async () => {
+    await expect(boot(MissingWorkerHasher)).rejects.toThrow(
+      /^SessionModule: the argon2 worker script \S+no-such\.worker\.mjs is missing; reinstall nest-session-auth[^\n]*$/,
+    );
+  });
+
+  it('answers 503 to each sign-in when it fails, and the app keeps serving', async () => {
+    const app = await boot(WorkerGoneAfterBootHasher);
+    try {
+      const server = app.getHttpServer() as Server;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const login = await request(server)
+          .post('/auth/login')
+          .set(await csrfHeaders(server))
+          .send(FIXTURE_USER);
+        expect(login.status).toBe(503);
+        expect(login.body.code).toBe('password_hasher_unavailable');
+      }
+      expect((await request(server).get('/open')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,1 @@
+export const USER = { email: 'ada@example.com', password: 'analytical engine 1843' };
