@@ -11,7 +11,10 @@ const common = {
   // Sources import './x.js' as NodeNext requires; Jest resolves that to the .ts file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': tsJest },
-  testEnvironment: 'node',
+  // Nest's logs, console.* and spawned apps' output are kept per test and printed only when the
+  // test fails (TEST_LOGS=1 prints them as they come).
+  testEnvironment: '<rootDir>/test/support/quiet-output.environment.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-output.setup.ts'],
 };
 
 export default {

@@ -8,8 +8,8 @@ import { SessionStore } from './session.store.js';
 type BackendFactory = (options: ResolvedSessionOptions) => Promise<SessionBackend>;
 
 interface BuiltInBackend {
-  /** The npm package the backend needs beyond the module's own dependencies. */
-  driver?: string;
+  /** The npm packages the backend loads, named when one is missing. */
+  drivers?: string[];
   /** Loaded with import() only when chosen, so an app loads no driver it does not use. */
   load(): Promise<BackendFactory>;
 }
@@ -17,15 +17,15 @@ interface BuiltInBackend {
 const BUILT_IN = {
   memory: { load: async () => (await import('./memory/memory.backend.js')).createMemoryBackend },
   redis: {
-    driver: 'redis',
+    drivers: ['redis', 'connect-redis'],
     load: async () => (await import('./redis/redis.backend.js')).createRedisBackend,
   },
   cluster: {
-    driver: 'redis',
+    drivers: ['redis', 'connect-redis'],
     load: async () => (await import('./redis/redis-cluster.backend.js')).createRedisClusterBackend,
   },
   postgres: {
-    driver: 'pg',
+    drivers: ['pg', 'connect-pg-simple'],
     load: async () => (await import('./postgres/postgres.backend.js')).createPostgresBackend,
   },
 } satisfies Record<string, BuiltInBackend>;
@@ -50,10 +50,11 @@ async function builtInBackend(options: ResolvedSessionOptions): Promise<SessionB
   try {
     create = await backend.load();
   } catch (err) {
-    if (backend.driver && isMissing(err, backend.driver)) {
+    const drivers = backend.drivers ?? [];
+    if (drivers.some((pkg) => isMissing(err, pkg))) {
       throw new SessionSetupError(
-        `SESSION_STORE=${name} needs the ${backend.driver} package: ` +
-          `npm install ${backend.driver}`,
+        `SESSION_STORE=${name} needs the ${drivers.join(' and ')} packages: ` +
+          `npm install ${drivers.join(' ')}`,
       );
     }
     throw err;

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { PasswordHasher } from '../../src/index.js';
 import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
+import { nestLogs } from '../support/capture-logger.js';
 import { csrfHeaders } from '../support/csrf.js';
 import { TEST_SECRET, withEnv } from '../support/demo-app.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
@@ -35,6 +36,7 @@ describe('the argon2 worker pool', () => {
       const moduleRef = await Test.createTestingModule({ imports: [MinimalAppModule] })
         .overrideProvider(PasswordHasher)
         .useClass(hasher)
+        .setLogger(nestLogs())
         .compile();
       const app = moduleRef.createNestApplication({ logger: false });
       try {

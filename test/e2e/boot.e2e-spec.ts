@@ -5,6 +5,7 @@ import { csrfHeaders, fetchCsrfHeaders } from '../support/csrf.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/redis-server.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, startDemoApp, TEST_SECRET } from '../support/demo-app.js';
+import { lineRecorder } from '../support/test-log.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
 const STRONG_SECRET = 'Zq7-rT2mK9vXw4Lp1Bn8Hc5Jd0Fg3Sa6Ye_Ui';
@@ -120,8 +121,13 @@ describe('npm start on a fresh machine', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const recorder = lineRecorder(`npm start :${port}`);
+    const collect = (d: Buffer) => {
+      output += d.toString();
+      recorder.write(d);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     try {
       await waitFor(
         () => output.includes(`http://localhost:${port}/`),

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { HealthAppModule } from '../fixtures/health-app/app.module.js';
+import { nestLogs } from '../support/capture-logger.js';
 import { type RunningApp, startDemoApp } from '../support/demo-app.js';
 import { RedisServer, waitFor } from '../support/redis-server.js';
 
@@ -69,7 +70,9 @@ describe("an app's own health route with SessionStoreHealthIndicator (public exp
   let app: INestApplication;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [HealthAppModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [HealthAppModule] })
+      .setLogger(nestLogs())
+      .compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
     await app.init();
   });

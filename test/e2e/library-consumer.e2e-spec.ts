@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
+import { nestLogs } from '../support/capture-logger.js';
 import { csrfHeaders } from '../support/csrf.js';
 import { sessionCookie, sessionIdOf, TEST_SECRET, withEnv } from '../support/demo-app.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
@@ -16,7 +17,9 @@ describe('a second app using only the public exports (forRootAsync + @UseGuards)
   beforeAll(async () => {
     redis = await startTestRedis();
     app = await withEnv({ FIXTURE_SECRET: TEST_SECRET, FIXTURE_REDIS_URL: redis.url }, async () => {
-      const moduleRef = await Test.createTestingModule({ imports: [MinimalAppModule] }).compile();
+      const moduleRef = await Test.createTestingModule({ imports: [MinimalAppModule] })
+        .setLogger(nestLogs())
+        .compile();
       const app = moduleRef.createNestApplication({ logger: ['error'] });
       await app.init();
       return app;

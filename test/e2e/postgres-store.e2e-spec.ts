@@ -82,6 +82,45 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
     ]);
   });
 
+  it('keeps each session as JSON without its cookie and reads back what it saved', async () => {
+    const cookie = await loginCookie(running.server);
+    const sid = sessionIdOf(cookie);
+    const store = storeOf(running);
+    const { rows } = await db.client.query<{ sess: string }>(
+      'SELECT sess::text AS sess FROM session WHERE sid = $1',
+      [sid],
+    );
+    const stored = JSON.parse(rows[0]!.sess) as Record<string, unknown>;
+    expect(stored).toMatchObject({ profile: { email: DEMO_LOGIN.email } });
+    expect(stored).not.toHaveProperty('cookie');
+
+    // Values JSON must escape, and numbers that are not whole, survive a save and a load.
+    const loaded = await getSession(store, sid);
+    const note = { text: 'é "quoted" \\ back\nslash', ratio: 0.1 + 0.2, nested: [null, true] };
+    await setSession(store, sid, { ...loaded, note } as typeof loaded);
+    expect((await getSession(store, sid)) as unknown).toMatchObject({
+      note,
+      profile: stored.profile,
+    });
+  });
+
+  it('reads rows written in express-session’s own format, cookie included', async () => {
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    const old = {
+      cookie: { originalMaxAge: 3_600_000, expires, httpOnly: true, path: '/' },
+      profile: { id: 'old-user', email: 'old@example.com', displayName: 'Old', roles: [] },
+    };
+    await db.client.query(
+      "INSERT INTO session (sid, sess, expire) VALUES ('old-format', $1, now() + interval '1 hour')",
+      [JSON.stringify(old)],
+    );
+    try {
+      expect(await storeOf(running).read('old-format')).toEqual(old);
+    } finally {
+      await db.client.query("DELETE FROM session WHERE sid = 'old-format'");
+    }
+  });
+
   it('does not revive an expired session on save', async () => {
     const cookie = await loginCookie(running.server);
     const sid = sessionIdOf(cookie);

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { configureDemoApp } from '../../src/demo/bootstrap.js';
 import { Gate, gates, SlowRouteAppModule } from '../fixtures/slow-route/app.module.js';
+import { nestLogs } from '../support/capture-logger.js';
 import { sessionIdOf, signIn, TEST_SECRET, withEnv } from '../support/demo-app.js';
 import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
 import type { TestRedis } from '../support/test-redis.js';
@@ -31,7 +32,9 @@ describe.each(['redis', 'memory', 'postgres', 'redis-cluster'] as const)(
         async () => {
           const moduleRef = await Test.createTestingModule({
             imports: [await SlowRouteAppModule.forRoot()],
-          }).compile();
+          })
+            .setLogger(nestLogs())
+            .compile();
           const app = moduleRef.createNestApplication<NestExpressApplication>({
             logger: ['error'],
           });

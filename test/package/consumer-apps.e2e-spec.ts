@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { freePort } from '../support/free-port.js';
+import { lineRecorder } from '../support/test-log.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -200,6 +201,10 @@ describe.each(APPS)('a new $kind app on Nest $nest', ({ kind, nest }) => {
       env: { ...process.env, PORT: String(port), SESSION_SECRET: SECRET, NODE_ENV: 'development' },
     });
     let output = '';
+    const recorder = lineRecorder(`${kind} app :${port}`);
+    child.stdout!.on('data', (chunk: Buffer) => recorder.write(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => recorder.write(chunk));
+    child.once('close', () => recorder.end());
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no boot in 60 s:\n${output}`)), 60_000);
       const collect = (chunk: Buffer) => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_EMAIL, DEMO_PASSWORD } from './demo-app.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './redis-server.js';
+import { lineRecorder } from './test-log.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -54,10 +55,15 @@ export class AppProcess {
     private readonly child: ChildProcess,
     readonly port: number,
   ) {
-    const collect = (chunk: Buffer) =>
-      (this.output = (this.output + chunk.toString()).slice(-8000));
+    // Kept for tests that read it, and in the test log, which prints it if the test fails.
+    const recorder = lineRecorder(`app :${port}`);
+    const collect = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-8000);
+      recorder.write(chunk);
+    };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
+    child.once('close', () => recorder.end());
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );

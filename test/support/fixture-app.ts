@@ -2,16 +2,15 @@ import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
+import { nestLogs } from './capture-logger.js';
 import type { RunningApp } from './demo-app.js';
 
-/** Boots a fixture app module (test/fixtures/…), logging to `logger` when one is given. */
+/** Boots a fixture app module (test/fixtures/…), logging to `logger` (the file's by default). */
 export async function startFixtureApp(
   module: DynamicModule,
-  logger: LoggerService | false = false,
+  logger: LoggerService = nestLogs(),
 ): Promise<RunningApp> {
-  const app = await NestFactory.create<NestExpressApplication>(module, {
-    logger: logger === false ? ['error', 'warn'] : logger,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger });
   await app.init();
   return { app, server: app.getHttpServer() as Server, close: () => app.close() };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { selfSignedCertificate } from './certificate.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './redis-server.js';
+import { lineRecorder } from './test-log.js';
 
 const SHIPPED_CONFIG = new URL('../../config/nginx.conf', import.meta.url);
 
@@ -41,7 +42,12 @@ export class Nginx {
     /** Its private key (PEM), for a control server with the same identity. */
     readonly key: string,
   ) {
-    process.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    const recorder = lineRecorder(`nginx :${httpsPort}`);
+    process.stderr?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      recorder.write(chunk);
+    });
+    process.once('close', () => recorder.end());
   }
 
   get httpsUrl(): string {

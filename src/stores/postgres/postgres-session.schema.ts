@@ -1,4 +1,4 @@
-// stores/postgres/ — the PostgreSQL backend (pg), loaded only when chosen.
+// stores/postgres/ — the PostgreSQL backend (connect-pg-simple on pg), loaded only when chosen.
 import type { Pool } from 'pg';
 
 /** connect-pg-simple's table: the same name and columns, so an existing table keeps working. */

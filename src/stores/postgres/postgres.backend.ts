@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import connectPgSimple from 'connect-pg-simple';
+import session, { type SessionData } from 'express-session';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
@@ -15,9 +17,10 @@ import {
 
 /**
  * Sessions as rows of connect-pg-simple's table (`sid`, `sess`, `expire`), so an existing table
- * keeps working. A new session is INSERTed; an update is an UPDATE of a row that still exists and
- * has not expired, so it never creates. `expire` is the idle timeout from the last write or touch.
- * Expired rows are never read and are deleted every `pruneIntervalSeconds`.
+ * keeps working. connect-pg-simple reads, creates, touches and deletes the rows and prunes the
+ * expired ones every `pruneIntervalSeconds`, on this backend's pool; an update is an UPDATE of a
+ * row that still exists and has not expired, so it never creates. `expire` is the idle timeout
+ * from the last write or touch.
  */
 export function createPostgresBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
   const store = options.store as ResolvedStoreOf<'postgres'>;
@@ -33,48 +36,54 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
   // connection string may hold a password, so only the driver's message is logged.
   pool.on('error', (err) => logger.error(`PostgreSQL session store: ${err.message}`));
 
+  const PGStore = connectPgSimple(session);
+  const pgStore = new PGStore({
+    pool,
+    // Made by ensureSessionTable under an advisory lock instead (see postgres-session.schema.ts).
+    createTableIfMissing: false,
+    // Waits 50-150 % of it between prunes, so instances started together do not prune together.
+    pruneSessionInterval: store.pruneIntervalSeconds,
+    // connect-pg-simple logs (context, error); the error's message is enough, as for the pool.
+    errorLog: (context: string, err?: Error) =>
+      logger.error(`PostgreSQL session store: ${context} ${err?.message ?? 'unknown error'}`),
+  });
+
   const table = new BackgroundRetry(
     () => ensureSessionTable(pool),
     (err) =>
       logger.error(`PostgreSQL session store: cannot create the session table: ${err.message}`),
   );
-  const pruner = new Pruner(pool, store.pruneIntervalSeconds, logger);
-  table.onSuccess(() => pruner.start());
+  // Prunes once now; connect-pg-simple then prunes again every interval.
+  table.onSuccess(() => pgStore.pruneSessions());
 
-  const expiry = (ttlSeconds: number) => Date.now() / 1000 + ttlSeconds;
   return Promise.resolve({
     kind: 'postgres',
     index: new PostgresSessionIndex(pool),
     async get(sid) {
-      const { rows } = await pool.query<{ sess: string }>(
-        `SELECT sess::text AS sess FROM ${SESSION_TABLE} WHERE sid = $1 AND expire >= now()`,
-        [sid],
-      );
-      return rows[0]?.sess ?? null;
+      // connect-pg-simple gives the json column parsed; the contract is text, which the Store's
+      // serializer parses, old rows in express-session's own format (cookie included) too.
+      const sess = await settle<SessionData | null>((done) => pgStore.get(sid, done));
+      return sess ? JSON.stringify(sess) : null;
     },
     async create(sid, value, ttlSeconds) {
-      await pool.query(
-        `INSERT INTO ${SESSION_TABLE} (sess, expire, sid) VALUES ($1, to_timestamp($2), $3)
-         ON CONFLICT (sid) DO UPDATE SET sess = $1, expire = to_timestamp($2)`,
-        [value, expiry(ttlSeconds), sid],
-      );
+      await settle((done) => pgStore.set(sid, row(value, ttlSeconds), done));
     },
+    // connect-pg-simple's set is an upsert and would bring a deleted session back.
     async update(sid, value, ttlSeconds) {
       const { rowCount } = await pool.query(
-        `UPDATE ${SESSION_TABLE} SET sess = $1, expire = to_timestamp($2)
-         WHERE sid = $3 AND expire >= now()`,
-        [value, expiry(ttlSeconds), sid],
+        `UPDATE ${SESSION_TABLE} SET sess = $2, expire = to_timestamp($3)
+         WHERE sid = $1 AND expire >= now()`,
+        [sid, value, Date.now() / 1000 + ttlSeconds],
       );
       return (rowCount ?? 0) > 0;
     },
+    // Unlike update, this does not skip an expired row; express-session only touches a session it
+    // has just read live.
     async touch(sid, ttlSeconds) {
-      await pool.query(
-        `UPDATE ${SESSION_TABLE} SET expire = to_timestamp($1) WHERE sid = $2 AND expire >= now()`,
-        [expiry(ttlSeconds), sid],
-      );
+      await settle((done) => pgStore.touch(sid, expiringIn(ttlSeconds), done));
     },
     async destroy(sid) {
-      await pool.query(`DELETE FROM ${SESSION_TABLE} WHERE sid = $1`, [sid]);
+      await settle((done) => pgStore.destroy(sid, done));
     },
     // Counters in the same database, so login limits hold across instances.
     createRateLimiter: (spec) =>
@@ -93,43 +102,33 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
     },
     async close() {
       table.stop();
-      pruner.stop();
+      pgStore.close();
       await pool.end();
     },
   });
 }
 
+/** connect-pg-simple takes each row's expiry from the session's cookie, as express-session sets it. */
+function expiringIn(ttlSeconds: number): SessionData {
+  return { cookie: { expires: new Date(Date.now() + ttlSeconds * 1000) } } as SessionData;
+}
+
 /**
- * Deletes expired rows now and then every `intervalSeconds`, each wait drawn between 50 and
- * 150 % of it (as connect-pg-simple did), so instances started together do not prune together.
+ * The session connect-pg-simple writes for `value`: the expiry as above, and node-postgres sends
+ * what `toPostgres` returns (its hook for custom types), so `sess` gets the Store's text as it is,
+ * without the cookie, where a plain object would be sent as JSON with it.
  */
-class Pruner {
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
+function row(value: string, ttlSeconds: number): SessionData {
+  return Object.assign(expiringIn(ttlSeconds), { toPostgres: () => value });
+}
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly intervalSeconds: number,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    if (this.stopped) return;
-    this.pool
-      .query(`DELETE FROM ${SESSION_TABLE} WHERE expire < now()`)
-      .catch((err: Error) =>
-        this.logger.error(`PostgreSQL session store: pruning failed: ${err.message}`),
-      )
-      .finally(() => {
-        if (this.stopped) return;
-        const waitMs = this.intervalSeconds * 1000 * (0.5 + Math.random());
-        this.timer = setTimeout(() => this.start(), waitMs);
-        this.timer.unref();
-      });
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
+/** Runs one connect-pg-simple call, which answers through a callback, as a promise. */
+function settle<T = void>(
+  call: (done: (err?: unknown, value?: T) => void) => void,
+): Promise<T | undefined> {
+  return new Promise((resolve, reject) =>
+    call((err, value) =>
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(value),
+    ),
+  );
 }

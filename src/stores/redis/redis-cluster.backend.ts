@@ -1,4 +1,4 @@
-// stores/redis/ — Redis and Redis Cluster backends (node-redis), loaded only when chosen.
+// stores/redis/ — Redis and Redis Cluster backends (connect-redis on node-redis), loaded only when chosen.
 import { createCluster, type RedisClusterType } from 'redis';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
 import type { ResolvedSessionOptions } from '../../core/options/session-options.resolver.js';

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import type { SessionBackend } from '../../core/session-backend.interface.js';
@@ -13,8 +15,9 @@ type RedisLifecycle = Pick<SessionBackend, 'kind' | 'ready' | 'ping' | 'close'>;
 
 /**
  * Sessions in one Redis. Each session is one key, `<prefix><session id>`, holding the serialized
- * session with the idle timeout as its TTL. A new session is created with a plain SET; an update
- * is `SET … XX`, which writes only if the key still exists, so it never creates.
+ * session with the idle timeout as its TTL. connect-redis reads, creates (a plain SET), touches and
+ * deletes it; an update is `SET … XX`, which writes only if the key still exists, so it never
+ * creates.
  */
 export function createRedisBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
   const store = options.store as ResolvedStoreOf<'redis'>;
@@ -70,26 +73,37 @@ export function redisBackend(
   lifecycle: RedisLifecycle,
 ): SessionBackend {
   const prefix = options.keyPrefix;
-  const expiry = (ttlSeconds: number) => ({ type: 'EX' as const, value: ttlSeconds });
+  // The Store has serialized the session already, so connect-redis stores the text as it is, and
+  // each call brings its TTL: the key holds the same bytes as a plain SET would write.
+  const redisStore = new RedisStore({
+    client,
+    prefix,
+    serializer: {
+      stringify: (entry) => entryOf(entry).value,
+      parse: (raw) => raw as unknown as SessionData,
+    },
+    ttl: (entry) => entryOf(entry).ttlSeconds,
+  });
   return {
     ...lifecycle,
     index: new RedisSessionIndex(client, prefix, options.absoluteTimeoutSeconds),
-    get: (sid) => client.get(prefix + sid),
+    get: async (sid) => ((await redisStore.get(sid)) as string | null) ?? null,
     async create(sid, value, ttlSeconds) {
-      await client.set(prefix + sid, value, { expiration: expiry(ttlSeconds) });
+      await redisStore.set(sid, asSession({ value, ttlSeconds }));
     },
+    // connect-redis has no write that leaves a missing key missing, so this one is ours.
     async update(sid, value, ttlSeconds) {
       const reply = await client.set(prefix + sid, value, {
-        expiration: expiry(ttlSeconds),
+        expiration: { type: 'EX', value: ttlSeconds },
         condition: 'XX',
       });
       return reply === 'OK';
     },
     async touch(sid, ttlSeconds) {
-      await client.expire(prefix + sid, ttlSeconds);
+      await redisStore.touch(sid, asSession({ value: '', ttlSeconds }));
     },
     async destroy(sid) {
-      await client.del(prefix + sid);
+      await redisStore.destroy(sid);
     },
     createRateLimiter: (spec) =>
       new RateLimiterRedis({
@@ -100,6 +114,15 @@ export function redisBackend(
       }),
   };
 }
+
+/** What this backend hands connect-redis where it expects a session: the text and its TTL. */
+interface RedisEntry {
+  value: string;
+  ttlSeconds: number;
+}
+
+const asSession = (entry: RedisEntry) => entry as unknown as SessionData;
+const entryOf = (session: SessionData) => session as unknown as RedisEntry;
 
 /**
  * Logs one line when the store becomes unreachable and one when it is back, not one per retry.
