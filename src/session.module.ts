@@ -26,10 +26,12 @@ import { CsrfService } from './security/csrf.service.js';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
 import { SessionStoreHealthIndicator } from './session/session-store.health.js';
 import {
+  SESSION_KEYS,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
   SESSION_STORE,
 } from './core/session.constants.js';
+import { BodyDepthMiddleware } from './core/http/body-depth.js';
 import { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
 import { SessionGuard } from './access/session.guard.js';
 import { SessionLifecycleMiddleware } from './session/session-lifecycle.middleware.js';
@@ -48,6 +50,7 @@ import {
   resolveSessionOptions,
   type ResolvedSessionOptions,
 } from './core/options/session-options.resolver.js';
+import { deriveSessionKeys, type SessionKeys } from './core/session-keys.js';
 import { createSessionStore } from './stores/session-store.factory.js';
 import type { SessionStore } from './stores/session.store.js';
 
@@ -84,6 +87,12 @@ interface StaticFlags {
       },
     },
     {
+      provide: SESSION_KEYS,
+      inject: [SESSION_OPTIONS],
+      useFactory: (options: ResolvedSessionOptions): SessionKeys =>
+        deriveSessionKeys(options.secrets),
+    },
+    {
       provide: SESSION_STORE,
       inject: [SESSION_OPTIONS],
       useFactory: (options: ResolvedSessionOptions) => createSessionStore(options),
@@ -97,6 +106,7 @@ interface StaticFlags {
     sessionPipelineSteps,
     SessionPipelineMiddleware,
     NoStoreMiddleware,
+    BodyDepthMiddleware,
     SessionGuard,
     PasswordHasher,
     AccountHasher,
@@ -149,7 +159,9 @@ export class SessionModule
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(SessionPipelineMiddleware).forRoutes('{*path}');
-    if (this.routes) consumer.apply(NoStoreMiddleware).forRoutes(...controllers);
+    if (this.routes) {
+      consumer.apply(NoStoreMiddleware, BodyDepthMiddleware).forRoutes(...controllers);
+    }
   }
 
   onModuleInit(): void {

@@ -1,25 +1,37 @@
 // auth/ — the routes the module owns (login, logout, password, sessions) and the services behind them.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { SESSION_OPTIONS } from '../core/session.constants.js';
-import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
+import { SESSION_KEYS } from '../core/session.constants.js';
+import type { SessionKeys } from '../core/session-keys.js';
 
 /**
- * Names an attempted account without its email: HMAC-SHA256 keyed with the first session secret,
- * so the names in Redis keys and audit logs cannot be reversed with a list of known addresses.
- * Unknown emails get a name too, so limits and logs treat them exactly like real accounts.
- * Rotating the first secret renames every account, which resets their failure counters once.
+ * Names an attempted account without its email: HMAC-SHA256 under the account-name key derived
+ * from the first session secret, so the names in Redis keys and audit logs cannot be reversed
+ * with a list of known addresses. An account the directory found is named by its id, so every
+ * spelling of an email that the directory folds into one account shares one lockout budget;
+ * an unknown email is named by the email itself, so limits and logs treat it exactly like a
+ * real account. Rotating the first secret renames every account, which resets their failure
+ * counters once.
  *
- * Synchronous on purpose: one HMAC of an email takes microseconds, while WebCrypto's async
- * `subtle.sign` is queued on libuv's thread pool behind the argon2 verifies of every login in
- * flight, which cost each login a wait of up to a whole verify.
+ * Synchronous on purpose: one HMAC takes microseconds, while WebCrypto's async `subtle.sign` is
+ * queued on libuv's thread pool behind the argon2 work of every login in flight.
  */
 @Injectable()
 export class AccountHasher {
-  constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+  constructor(@Inject(SESSION_KEYS) private readonly keys: SessionKeys) {}
 
-  /** 32 hex characters (128 bits) for an email already trimmed and lower-cased. */
-  hash(email: string): string {
-    return createHmac('sha256', this.options.secrets[0]).update(email).digest('hex').slice(0, 32);
+  /** The name of the account with this id (as the UserDirectory returned it). */
+  forUser(id: string): string {
+    return this.name(`user:${id}`);
+  }
+
+  /** The name of an email no account answers to, already trimmed and lower-cased. */
+  forEmail(email: string): string {
+    return this.name(`email:${email}`);
+  }
+
+  /** 32 hex characters (128 bits). The prefixes keep an id from ever naming an email. */
+  private name(subject: string): string {
+    return createHmac('sha256', this.keys.account).update(subject).digest('hex').slice(0, 32);
   }
 }

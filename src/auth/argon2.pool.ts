@@ -27,29 +27,45 @@ export async function assertArgon2WorkerExists(url: URL = ARGON2_WORKER_URL): Pr
  * 19 MiB computations at once on two cores; one per core keeps every verify as short as the CPU
  * allows. Measured on 2 cores under load, 4 verifies in flight (verifies/s, event-loop p99):
  * pool 19.6-23.8/s, 9.7-12.8 ms; the binding's async calls alone 7.8-19.2/s, 20-35 ms.
+ * The queue is bounded: past `maxQueued` waiting tasks a call fails at once with
+ * `Argon2QueueFullError`, so a burst of logins costs the others a bounded wait instead of an
+ * ever longer one (a 100-failure burst from one IP had pushed a login from 35 ms to 221 ms).
  */
 export class Argon2Pool {
   private piscina?: Piscina;
+  /** Tasks handed to the pool and not settled yet: running ones plus waiting ones. */
+  private pending = 0;
 
   constructor(
     private readonly filename: URL = ARGON2_WORKER_URL,
     private readonly threads = availableParallelism(),
+    private readonly maxQueued = threads * 32,
   ) {}
 
   verify(hash: string, password: string): Promise<boolean> {
-    return this.current().run({ hash, password }, { name: 'verify' }) as Promise<boolean>;
+    return this.run({ hash, password }, 'verify') as Promise<boolean>;
   }
 
   hash(password: string, params: Argon2HashParams): Promise<string> {
     const { algorithm = ARGON2ID, ...cost } = params;
     const options = { type: algorithm, ...cost };
-    return this.current().run({ password, options }, { name: 'hash' }) as Promise<string>;
+    return this.run({ password, options }, 'hash') as Promise<string>;
   }
 
   async close(): Promise<void> {
     const piscina = this.piscina;
     this.piscina = undefined;
     await piscina?.destroy();
+  }
+
+  private async run(task: object, name: string): Promise<unknown> {
+    if (this.pending >= this.threads + this.maxQueued) throw new Argon2QueueFullError();
+    this.pending += 1;
+    try {
+      return await this.current().run(task, { name });
+    } finally {
+      this.pending -= 1;
+    }
   }
 
   private current(): Piscina {
@@ -74,5 +90,13 @@ export class Argon2Pool {
       piscina.destroy().catch(() => undefined);
     });
     return piscina;
+  }
+}
+
+/** The pool's queue is full: retry later (PasswordHasher answers 503 `login_busy`). */
+export class Argon2QueueFullError extends Error {
+  constructor() {
+    super('The argon2 queue is full');
+    this.name = 'Argon2QueueFullError';
   }
 }

@@ -69,17 +69,28 @@ export class AuthService implements OnModuleInit {
     requireSession(req);
     if (this.options.cookie.secure && !req.secure) throw new SessionAuthException('https_required');
 
-    const normalized = normalizeEmail(email);
-    const account = this.accounts.hash(normalized);
-    const { user, credentialVersion } = await this.throttler.guard(req, account, async () => {
-      const checked = await this.checkCredentials(normalized, password);
-      if (!checked) {
-        this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
-        throw new SessionAuthException('invalid_credentials');
-      }
-      await this.rehashIfWeak(checked.user, password);
-      return checked;
-    });
+    const { user, credentialVersion, account } = await this.throttler.limitConcurrency(
+      req,
+      async () => {
+        const normalized = normalizeEmail(email);
+        // Looked up before the limits, for known and unknown emails alike (the same work either
+        // way), so the lockout counts per account however the directory folds spellings.
+        const found = await this.directory.findByEmail(normalized);
+        const account = found
+          ? this.accounts.forUser(found.id)
+          : this.accounts.forEmail(normalized);
+        const checked = await this.throttler.guard(req, account, async () => {
+          const result = await this.checkCredentials(normalized, password);
+          if (!result) {
+            this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
+            throw new SessionAuthException('invalid_credentials');
+          }
+          await this.rehashIfWeak(result.user, password);
+          return result;
+        });
+        return { ...checked, account };
+      },
+    );
     const profile = toProfile(user);
     await this.sessions.start(req, profile, { credentialVersion });
     this.audit.record(
@@ -108,11 +119,16 @@ export class AuthService implements OnModuleInit {
    */
   async verifyPassword(email: string, password: string): Promise<UserRecord | undefined> {
     const user = await this.directory.findByEmail(email);
+    return (await this.checkPassword(user, password)) ? user : undefined;
+  }
+
+  /** True when `password` is `user`'s; for no user, false after a dummy verify of equal cost. */
+  private async checkPassword(user: UserRecord | undefined, password: string): Promise<boolean> {
     if (!user) {
       await this.hasher.verifyDummy(password);
-      return undefined;
+      return false;
     }
-    return (await this.hasher.verify(user.passwordHash, password)) ? user : undefined;
+    return this.hasher.verify(user.passwordHash, password);
   }
 
   /**

@@ -11,6 +11,11 @@ describe('ipKey', () => {
     expect(ipKey('::FFFF:127.0.0.1')).toBe('127.0.0.1');
   });
 
+  it('counts an IPv4-mapped address written in hex as its IPv4 address', () => {
+    expect(ipKey('::ffff:c633:6407')).toBe('198.51.100.7');
+    expect(ipKey('0:0:0:0:0:FFFF:C633:6407')).toBe('198.51.100.7');
+  });
+
   it('counts every address of one IPv6 /64 under the same key', () => {
     const keys = [
       '2001:db8:1:2::1',

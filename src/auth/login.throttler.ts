@@ -14,18 +14,46 @@ import { ipKey } from './ip-key.js';
 /** Failures in a row, and past lockouts, are forgotten a day after the first one. */
 const MEMORY_SECONDS = 24 * 3600;
 
+/**
+ * How long the one-at-a-time slot of a once-locked account is held at most: far longer than a
+ * password check, so it only matters when an instance died holding it.
+ */
+const IN_FLIGHT_SECONDS = 30;
+
+/**
+ * Sign-ins one client IP may have in progress at once on this instance. Each holds a place in the
+ * argon2 queue that every sign-in shares; without a cap, one source could fill it and make
+ * everyone else wait (or, with the queue bounded, turn them away).
+ */
+export const MAX_LOGINS_IN_FLIGHT_PER_IP = 8;
+
 type Verdict =
-  { allowed: true; attempt: number } | { allowed: false; res: RateLimiterRes; reason: string };
+  | {
+      allowed: true;
+      attempt: number;
+      /** This attempt holds the account's one-at-a-time slot, to release when it is done. */
+      exclusive: boolean;
+      /** Set when the client IP is over its failure limit: a failure then answers 429. */
+      ipLimited?: RateLimiterRes;
+    }
+  | { allowed: false; msBeforeNext: number; reason: string };
 
 /**
  * Brute-force limits on password checks (ASVS 5.0 V6.3.1), with rate-limiter-flexible counters in
  * the session store's Redis when there is one, so every instance sees the same counts.
- * - Per account (a keyed hash of the email, whatever the client IP): after `accountMaxFailures`
- *   failures in a row the account is locked for `accountLockoutSeconds`; each further failure
- *   within a day locks it again for twice as long, up to `accountMaxLockoutSeconds`. A success
- *   clears it. The lock is brief and capped so an attacker cannot keep the owner out for long.
+ * - Per account (a keyed hash of the account id, or of the email for unknown accounts, whatever
+ *   the client IP): after `accountMaxFailures` failures in a row the account is locked for
+ *   `accountLockoutSeconds`; each further failure within a day locks it again for twice as long,
+ *   up to `accountMaxLockoutSeconds`. A success clears it. The lock is brief and capped so an
+ *   attacker cannot keep the owner out for long. Once an account has been locked, its attempts
+ *   are checked one at a time: the end of a lock frees a whole new budget, and a parallel burst
+ *   would otherwise spend it all before the first failure locked the account again.
  * - Per client IP (`req.ip`, so X-Forwarded-For counts only from trusted proxies): at most
- *   `ipMaxFailures` failures per `ipWindowSeconds`.
+ *   `ipMaxFailures` failures per `ipWindowSeconds`. Past that, passwords are still checked: the
+ *   right one signs in, a wrong one answers 429. A NAT address shared by a whole office is not
+ *   locked out because one machine behind it guesses; each account's own lock still stops the
+ *   guessing (docs/security-model.md says what this gives up).
+ * - At most MAX_LOGINS_IN_FLIGHT_PER_IP sign-ins of one client IP in progress on this instance.
  * Every attempt takes its counts atomically before the password is checked, so a burst of
  * parallel guesses cannot all slip past a check made before any of them failed.
  */
@@ -33,7 +61,10 @@ type Verdict =
 export class LoginThrottler {
   private readonly accountAttempts: RateLimiterAbstract;
   private readonly accountLockouts: RateLimiterAbstract;
+  private readonly accountInFlight: RateLimiterAbstract;
   private readonly ipFailures: RateLimiterAbstract;
+  /** Sign-ins in progress on this instance, by client IP key. */
+  private readonly inFlightByIp = new Map<string, number>();
 
   constructor(
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -52,11 +83,37 @@ export class LoginThrottler {
       points: 1,
       duration: MEMORY_SECONDS,
     });
+    this.accountInFlight = limiter({
+      keyPrefix: 'login-in-flight:account',
+      points: 1,
+      duration: IN_FLIGHT_SECONDS,
+    });
     this.ipFailures = limiter({
       keyPrefix: 'login-failures:ip',
       points: limits.ipMaxFailures,
       duration: limits.ipWindowSeconds,
     });
+  }
+
+  /**
+   * Runs `work` (a whole sign-in: the directory lookup and the password check) unless this
+   * client IP already has MAX_LOGINS_IN_FLIGHT_PER_IP in progress here: then 429
+   * `too_many_concurrent_logins` at once.
+   */
+  async limitConcurrency<T>(req: Request, work: () => Promise<T>): Promise<T> {
+    const ip = ipKey(requestClient(req).ip);
+    const running = this.inFlightByIp.get(ip) ?? 0;
+    if (running >= MAX_LOGINS_IN_FLIGHT_PER_IP) {
+      throw new SessionAuthException('too_many_concurrent_logins');
+    }
+    this.inFlightByIp.set(ip, running + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (this.inFlightByIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.inFlightByIp.set(ip, left);
+      else this.inFlightByIp.delete(ip);
+    }
   }
 
   /**
@@ -67,38 +124,62 @@ export class LoginThrottler {
   async guard<T>(req: Request, account: string, verify: () => Promise<T>): Promise<T> {
     const ip = ipKey(requestClient(req).ip);
     const verdict = await orStoreUnavailable(this.begin(ip, account));
-    if (!verdict.allowed) {
-      const retryAfter = Math.max(1, Math.ceil(verdict.res.msBeforeNext / 1000));
-      this.audit.record(
-        AUTH_AUDIT_EVENTS.loginThrottled,
-        { accountHash: account, reason: verdict.reason },
-        req,
-      );
-      throw new SessionAuthException('too_many_attempts', { retryAfterSeconds: retryAfter });
-    }
-    let result: T;
+    if (!verdict.allowed) throw this.refuse(req, account, verdict.reason, verdict.msBeforeNext);
     try {
-      result = await verify();
-    } catch (err) {
-      if (isCredentialsFailure(err)) {
-        await orStoreUnavailable(this.failed(account, verdict.attempt));
+      let result: T;
+      try {
+        result = await verify();
+      } catch (err) {
+        if (isCredentialsFailure(err)) {
+          await orStoreUnavailable(this.failed(account, verdict.attempt));
+          // Over the per-IP limit a wrong password is refused as throttled: the IP's clients
+          // are told to slow down, and only the right password gets through.
+          if (verdict.ipLimited) {
+            throw this.refuse(req, account, 'ip_limit', verdict.ipLimited.msBeforeNext);
+          }
+        }
+        throw err;
       }
-      throw err;
+      await orStoreUnavailable(this.succeeded(ip, account));
+      return result;
+    } finally {
+      // After failed() re-locked the account, so the next attempt meets the lock, not the slot.
+      // A slot that cannot be released (store down) expires after IN_FLIGHT_SECONDS.
+      if (verdict.exclusive) await this.accountInFlight.delete(account).catch(() => false);
     }
-    await orStoreUnavailable(this.succeeded(ip, account));
-    return result;
+  }
+
+  private refuse(
+    req: Request,
+    account: string,
+    reason: string,
+    msBeforeNext: number,
+  ): SessionAuthException {
+    const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+    this.audit.record(AUTH_AUDIT_EVENTS.loginThrottled, { accountHash: account, reason }, req);
+    return new SessionAuthException('too_many_attempts', { retryAfterSeconds: retryAfter });
   }
 
   private async begin(ip: string, account: string): Promise<Verdict> {
     const byIp = await consume(this.ipFailures, ip);
-    if (!byIp.allowed) return { allowed: false, res: byIp.res, reason: 'ip_limit' };
     const byAccount = await consume(this.accountAttempts, account);
     if (!byAccount.allowed) {
       // Refused without a password check: not a failure this IP should pay for.
       await this.ipFailures.reward(ip, 1);
-      return { allowed: false, res: byAccount.res, reason: 'account_locked' };
+      return { allowed: false, msBeforeNext: byAccount.res.msBeforeNext, reason: 'account_locked' };
     }
-    return { allowed: true, attempt: byAccount.res.consumedPoints };
+    const exclusive = (await this.accountLockouts.get(account)) !== null;
+    if (exclusive && !(await consume(this.accountInFlight, account)).allowed) {
+      // Another attempt on this once-locked account is being checked: wait for its outcome.
+      await Promise.all([this.ipFailures.reward(ip, 1), this.accountAttempts.reward(account, 1)]);
+      return { allowed: false, msBeforeNext: 1000, reason: 'account_locked' };
+    }
+    return {
+      allowed: true,
+      attempt: byAccount.res.consumedPoints,
+      exclusive,
+      ipLimited: byIp.allowed ? undefined : byIp.res,
+    };
   }
 
   private async failed(account: string, attempt: number): Promise<void> {

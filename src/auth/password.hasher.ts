@@ -6,7 +6,12 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ARGON2ID } from './argon2.js';
-import { ARGON2_WORKER_URL, Argon2Pool, assertArgon2WorkerExists } from './argon2.pool.js';
+import {
+  ARGON2_WORKER_URL,
+  Argon2Pool,
+  Argon2QueueFullError,
+  assertArgon2WorkerExists,
+} from './argon2.pool.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { SESSION_LOGGER_CONTEXT } from '../core/session.constants.js';
 import { SESSION_OPTIONS } from '../core/session.constants.js';
@@ -46,7 +51,7 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * False for a wrong password and for a hash that is not a valid argon2 string; a
-   * 503 `password_hasher_unavailable` when the worker pool fails.
+   * 503 `password_hasher_unavailable` when the worker pool fails, `login_busy` when it is full.
    */
   verify(hash: string, password: string): Promise<boolean> {
     return this.unavailableOnFailure(this.pool().verify(hash, password));
@@ -61,11 +66,17 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
     return (this.workers ??= new Argon2Pool(this.workerUrl));
   }
 
-  /** The worker's own error stays in the log; the client gets a 503 it can retry. */
+  /**
+   * The worker's own error stays in the log; the client gets a 503 it can retry. A full queue is
+   * no failure: 503 `login_busy` at once, rather than a wait behind everyone else's logins.
+   */
   private async unavailableOnFailure<T>(work: Promise<T>): Promise<T> {
     try {
       return await work;
     } catch (error) {
+      if (error instanceof Argon2QueueFullError) {
+        throw new SessionAuthException('login_busy', { cause: error });
+      }
       new Logger(SESSION_LOGGER_CONTEXT).error(`argon2 failed: ${(error as Error).message}`);
       throw new SessionAuthException('password_hasher_unavailable', { cause: error });
     }

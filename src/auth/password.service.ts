@@ -65,7 +65,8 @@ export class PasswordService implements OnModuleInit {
 
     const profile = req.session.profile!;
     const sessionId = req.session.publicId;
-    const account = this.accounts.hash(profile.email);
+    // The same name as sign-in gives this account, so both spend one budget.
+    const account = this.accounts.forUser(profile.id);
     const pending = req.session.passwordChangePending === true;
     let saved = false;
     const user = await this.throttler.guard(req, account, async () => {

@@ -7,6 +7,9 @@ export const SESSION_STORE = Symbol('nest-session-auth:SESSION_STORE');
 /** The validated options with every default filled in (`ResolvedSessionOptions`). */
 export const SESSION_OPTIONS = Symbol('nest-session-auth:SESSION_OPTIONS');
 
+/** The per-purpose keys derived from the secrets at boot (`SessionKeys`, core/session-keys.ts). */
+export const SESSION_KEYS = Symbol('nest-session-auth:SESSION_KEYS');
+
 /** The app's `UserDirectory`: the library never decides where users live. */
 export const USER_DIRECTORY = Symbol('nest-session-auth:USER_DIRECTORY');
 

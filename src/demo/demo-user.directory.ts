@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import type { UserDirectory, UserRecord } from '../auth/user-directory.interface.js';
@@ -15,6 +15,13 @@ export class DemoUserDirectory implements UserDirectory, OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (this.config.defaultUsers) {
+      // Its password is in the README: anyone who can reach this server can sign in with it.
+      new Logger('Demo').warn(
+        `DEMO_USERS is not set: the public demo account ${this.config.users[0].email} can sign ` +
+          'in with the password from the README. Set DEMO_USERS, or NODE_ENV=production for none.',
+      );
+    }
     await Promise.all(
       this.config.users.map(async ({ email, password }, i) => {
         const name = email.split('@')[0];

@@ -10,6 +10,8 @@ export interface DemoConfig {
   port: number;
   host: string;
   users: DemoUserSeed[];
+  /** True when DEMO_USERS is unset outside production, so the public default account is live. */
+  defaultUsers: boolean;
   /** How long SIGTERM waits for in-flight requests before cutting their connections. */
   shutdownDrainMs: number;
 }
@@ -36,7 +38,13 @@ export const demoConfig = registerAs('demo', (): DemoConfig => {
   if (!Number.isInteger(shutdownDrainMs) || shutdownDrainMs < 0 || shutdownDrainMs > 9000) {
     throw new SessionSetupError('SHUTDOWN_DRAIN_MS must be a whole number from 0 to 9000');
   }
-  return { port, host: env.HOST || '127.0.0.1', users: parseDemoUsers(seeds), shutdownDrainMs };
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    users: parseDemoUsers(seeds),
+    defaultUsers: seeds === DEFAULT_DEMO_USERS && env.DEMO_USERS === undefined,
+    shutdownDrainMs,
+  };
 });
 
 /** `email:password` pairs, comma-separated. The password may itself contain ':'. */

@@ -18,6 +18,8 @@ export class DemoController {
   @Public()
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
+  // It names whoever is signed in: no shared or browser cache may keep it.
+  @Header('Cache-Control', 'no-store')
   home(@Req() req: Request): string {
     recordVisit(req);
     return homePage(req.session?.profile);

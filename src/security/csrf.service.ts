@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import onHeaders from 'on-headers';
-import { SESSION_OPTIONS } from '../core/session.constants.js';
+import { SESSION_KEYS, SESSION_OPTIONS } from '../core/session.constants.js';
+import type { SessionKeys } from '../core/session-keys.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import {
@@ -27,7 +28,10 @@ export class CsrfService {
   /** Responses whose cookie this service already set, so the header hook leaves them alone. */
   private readonly issued = new WeakSet<Response>();
 
-  constructor(@Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+  constructor(
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(SESSION_KEYS) private readonly keys: SessionKeys,
+  ) {}
 
   /**
    * Keeps the cookie in step with the session for this request: when the session changed under
@@ -44,10 +48,7 @@ export class CsrfService {
       if (this.issued.has(res)) return;
       const after = signedInSessionId(req);
       if (after !== before) this.rotate(req, res);
-      else if (
-        after &&
-        this.cookieToken(req) !== sessionCsrfToken(this.options.secrets[0], after)
-      ) {
+      else if (after && this.cookieToken(req) !== sessionCsrfToken(this.keys.csrf[0], after)) {
         this.rotate(req, res);
       }
     });
@@ -55,7 +56,7 @@ export class CsrfService {
 
   /** This request's token, setting the cookie when the browser does not hold it yet. */
   issue(req: Request, res: Response): string {
-    const token = this.currentToken(req) ?? anonymousCsrfToken(this.options.secrets[0]);
+    const token = this.currentToken(req) ?? anonymousCsrfToken(this.keys.csrf[0]);
     if (this.cookieToken(req) !== token) this.setCookie(res, token);
     return token;
   }
@@ -66,8 +67,8 @@ export class CsrfService {
    */
   rotate(req: Request, res: Response): string {
     const sessionId = signedInSessionId(req);
-    const secret = this.options.secrets[0];
-    const token = sessionId ? sessionCsrfToken(secret, sessionId) : anonymousCsrfToken(secret);
+    const key = this.keys.csrf[0];
+    const token = sessionId ? sessionCsrfToken(key, sessionId) : anonymousCsrfToken(key);
     this.setCookie(res, token);
     return token;
   }
@@ -75,21 +76,21 @@ export class CsrfService {
   /** True when `submitted` is the token of this request's session (or pre-session). */
   verify(req: Request, submitted: string): boolean {
     const sessionId = signedInSessionId(req);
-    if (sessionId) return isSessionCsrfToken(submitted, sessionId, this.options.secrets);
+    if (sessionId) return isSessionCsrfToken(submitted, sessionId, this.keys.csrf);
     // Before sign-in: the token must be the one in this browser's own cookie, signed by us.
     const cookie = this.cookieToken(req);
     return (
       cookie !== undefined &&
       sameToken(submitted, cookie) &&
-      isAnonymousCsrfToken(cookie, this.options.secrets)
+      isAnonymousCsrfToken(cookie, this.keys.csrf)
     );
   }
 
   private currentToken(req: Request): string | undefined {
     const sessionId = signedInSessionId(req);
-    if (sessionId) return sessionCsrfToken(this.options.secrets[0], sessionId);
+    if (sessionId) return sessionCsrfToken(this.keys.csrf[0], sessionId);
     const cookie = this.cookieToken(req);
-    return cookie !== undefined && isAnonymousCsrfToken(cookie, this.options.secrets)
+    return cookie !== undefined && isAnonymousCsrfToken(cookie, this.keys.csrf)
       ? cookie
       : undefined;
   }

@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common'
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import {
+  SESSION_KEYS,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
   SESSION_STORE,
 } from '../core/session.constants.js';
+import type { SessionKeys } from '../core/session-keys.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import type { SessionStore } from '../stores/session.store.js';
@@ -19,10 +21,13 @@ export class SessionMiddleware implements NestMiddleware {
   constructor(
     @Inject(SESSION_OPTIONS) options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) store: SessionStore,
+    @Inject(SESSION_KEYS) keys: SessionKeys,
   ) {
     this.handler = session({
       name: options.cookie.name,
-      secret: options.secrets,
+      // The cookie key of each secret (first signs, all verify), never a raw secret: see
+      // session-keys.ts for the forgery a shared key allowed.
+      secret: keys.cookie,
       store,
       // The store makes the ids, so it knows which session this request may create (see genid).
       genid: (req) => store.genid(req),

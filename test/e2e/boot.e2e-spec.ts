@@ -110,7 +110,9 @@ describe('boot checks', () => {
 describe('npm start on a fresh machine', () => {
   it('boots the built demo with no Redis and no .env, and logs the URL to open', async () => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: 'development' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+    delete env.NODE_ENV;
+    delete env.DEMO_USERS;
     delete env.REDIS_URL;
     delete env.SESSION_STORE;
     delete env.SESSION_SECRET;
@@ -143,6 +145,8 @@ describe('npm start on a fresh machine', () => {
       });
       expect(login.status).toBe(200);
       expect(output).toContain('SESSION_SECRET is not set');
+      // The default account's password is public: the log says so, once.
+      expect(output.match(/DEMO_USERS is not set: the public demo account/g)).toHaveLength(1);
       expect(output).not.toContain(TEST_SECRET);
     } finally {
       child.kill('SIGTERM');

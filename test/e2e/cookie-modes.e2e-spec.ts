@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { CSRF_COOKIE, csrfHeaders } from '../support/csrf.js';
+import { CSRF_COOKIE, CSRF_HEADER, csrfHeaders, HOST_CSRF_COOKIE } from '../support/csrf.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, type RunningApp, startDemoApp } from '../support/demo-app.js';
 
 const credentials = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
@@ -82,7 +82,7 @@ describe('the cross-site mode: COOKIE_SAMESITE=none with Secure', () => {
     ).rejects.toThrow(/COOKIE_SAMESITE=none requires a Secure cookie: set COOKIE_SECURE=true/);
   });
 
-  it('names the cookie __Host-sid and marks both cookies Secure; SameSite=None', async () => {
+  it('names the cookies __Host-sid and __Host-XSRF-TOKEN, both Secure; SameSite=None', async () => {
     const res = await request(running.server)
       .post('/auth/login')
       .set(await csrfHeaders(running.server, undefined, { headers: https }))
@@ -90,13 +90,34 @@ describe('the cross-site mode: COOKIE_SAMESITE=none with Secure', () => {
       .send(credentials);
     expect(res.status).toBe(200);
     const sid = setCookie(res.headers['set-cookie'], '__Host-sid');
-    const xsrf = setCookie(res.headers['set-cookie'], CSRF_COOKIE);
+    const xsrf = setCookie(res.headers['set-cookie'], HOST_CSRF_COOKIE);
     for (const cookie of [sid, xsrf]) {
       expect(cookie).toMatch(/; Secure/);
       expect(cookie).toMatch(/; SameSite=None/);
       expect(cookie).toMatch(/; Path=\//);
       expect(cookie).not.toMatch(/; Domain=/);
     }
+  });
+
+  it('ignores an unprefixed XSRF-TOKEN cookie, as a sibling subdomain could plant one', async () => {
+    // A token this server signed, planted under the name any host of the site may set.
+    const { token } = (await request(running.server).get('/auth/csrf').set(https)).body as {
+      token: string;
+    };
+    const res = await request(running.server)
+      .post('/auth/login')
+      .set(https)
+      .set({ Cookie: `${CSRF_COOKIE}=${token}`, [CSRF_HEADER]: token })
+      .send(credentials);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('csrf_token_invalid');
+    // The same token in the __Host- cookie, which only this host can set, passes.
+    const ok = await request(running.server)
+      .post('/auth/login')
+      .set(https)
+      .set({ Cookie: `${HOST_CSRF_COOKIE}=${token}`, [CSRF_HEADER]: token })
+      .send(credentials);
+    expect(ok.status).toBe(200);
   });
 
   it('sends Strict-Transport-Security and upgrade-insecure-requests', async () => {

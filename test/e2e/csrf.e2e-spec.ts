@@ -6,9 +6,11 @@ import {
   DEMO_PASSWORD,
   type RunningApp,
   sessionCookie,
+  signedSessionCookie,
   signIn,
   startDemoApp,
 } from '../support/demo-app.js';
+import { freePort } from '../support/free-port.js';
 import { concretePath, unsafeRoutes } from '../support/routes.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
@@ -162,5 +164,40 @@ describe('CSRF tokens on every unsafe route', () => {
     expect(again.body.token).toBe(token);
     expect(again.headers['set-cookie']).toBeUndefined();
     expect(again.headers['cache-control']).toBe('no-store');
+  });
+});
+
+// The cookie signature and CSRF tokens used to share one key: every pre-session token
+// `<id>.<mac>` was then the valid signature of a session cookie for the id `anonymous:<id>`.
+describe('CSRF tokens and session cookies are signed with separate keys', () => {
+  let running: RunningApp;
+
+  beforeAll(async () => {
+    // Redis is down: a cookie whose signature verifies costs a store lookup, which answers 503;
+    // a forged signature is refused before any lookup, so the answer is a plain 401.
+    running = await startDemoApp({
+      SESSION_STORE: 'redis',
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      SESSION_STORE_TIMEOUT_MS: '300',
+    });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  const me = (cookie: string) => request(running.server).get('/auth/me').set('Cookie', cookie);
+
+  it('does not take a pre-session CSRF token as the signature of a session cookie', async () => {
+    // The control: a correctly signed cookie reaches the (unreachable) store.
+    expect((await me(signedSessionCookie('some-session-id'))).status).toBe(503);
+    const { token } = (await request(running.server).get('/auth/csrf')).body as { token: string };
+    const [id, mac] = token.split('.');
+    // cookie-signature writes base64 where the token has base64url.
+    const signature = mac.replace(/-/g, '+').replace(/_/g, '/');
+    const forged = `sid=${encodeURIComponent(`s:anonymous:${id}.${signature}`)}`;
+    const res = await me(forged);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('unauthenticated');
   });
 });

@@ -132,7 +132,12 @@ describe('SessionGuard and the demo pages over HTTP', () => {
 
   it('shows who is signed in on the home page', async () => {
     const cookie = await loginCookie(running.server);
-    expect((await http().get('/').set('Cookie', cookie)).text).toContain('Signed in as');
-    expect((await http().get('/')).text).toContain('not signed in');
+    const signedIn = await http().get('/').set('Cookie', cookie);
+    expect(signedIn.text).toContain('Signed in as');
+    // The page names the user: no cache may keep it and show it to the next visitor.
+    expect(signedIn.headers['cache-control']).toBe('no-store');
+    const anonymous = await http().get('/');
+    expect(anonymous.text).toContain('not signed in');
+    expect(anonymous.headers['cache-control']).toBe('no-store');
   });
 });

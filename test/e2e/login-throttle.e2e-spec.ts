@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
+import type { UserRecord } from '../../src/index.js';
+import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
+import { TEST_SECRET } from '../support/demo-app.js';
+import { startFixtureApp } from '../support/fixture-app.js';
 import { type RunningApp, startDemoApp } from '../support/demo-app.js';
 import { waitFor } from '../support/redis-server.js';
 import { attemptLogin, changePassword, expectStatus, unsafeRequest } from '../support/requests.js';
@@ -66,10 +71,14 @@ describe('brute-force throttling of sign-in on Redis', () => {
   it('answers an unknown account exactly like an existing one', async () => {
     const user = freshUser();
     const nobody = `nobody-${process.pid}@example.com`;
-    await fail(user.email, 3);
-    await fail(nobody, 3);
-    const existing = await attemptLogin(server(), user.email, WRONG);
-    const unknown = await attemptLogin(server(), nobody, WRONG);
+    await fail(user.email, 2);
+    await fail(nobody, 2);
+    // Both locked at the same moment and asked at once, well inside the 1 s lock.
+    await Promise.all([fail(user.email, 1), fail(nobody, 1)]);
+    const [existing, unknown] = await Promise.all([
+      attemptLogin(server(), user.email, WRONG),
+      attemptLogin(server(), nobody, WRONG),
+    ]);
     expect([unknown.status, unknown.headers['retry-after']]).toEqual([
       existing.status,
       existing.headers['retry-after'],
@@ -105,6 +114,31 @@ describe('brute-force throttling of sign-in on Redis', () => {
     );
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+  });
+
+  it('checks one password at a time once an account has been locked: a burst gets one check', async () => {
+    // An app of its own, so the only counters under its prefix are this account's.
+    const own = `${prefix}burst:`;
+    const app = await startDemoApp({ ...base(), ...ACCOUNT_LIMITS, SESSION_KEY_PREFIX: own });
+    try {
+      const email = `burst-after-lock-${process.pid}@example.com`;
+      await fail(email, 3, app.server);
+      // The 1 s lock ends when its counter expires in Redis.
+      await waitFor(
+        async () => (await redis.client.keys(`${own}login-attempts:*`)).length === 0,
+        'the lockout to end',
+        4000,
+        50,
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => attemptLogin(app.server, email, WRONG)),
+      );
+      // The first check fails and locks the account again before the next may start.
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([401, 429, 429, 429, 429, 429, 429, 429, 429, 429]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('resets the account counter on a successful sign-in', async () => {
@@ -177,7 +211,7 @@ describe('brute-force throttling of sign-in on Redis', () => {
     // No TRUST_PROXY: X-Forwarded-For comes from the client and must be ignored.
     const IP_LIMITS = { LOGIN_IP_MAX_FAILURES: '5', LOGIN_ACCOUNT_MAX_FAILURES: '100' };
 
-    it('refuses the 6th failure from one IP whatever the account, even with a spoofed X-Forwarded-For', async () => {
+    it('refuses the 6th failure from one IP whatever the account, even with a spoofed X-Forwarded-For, yet lets the right password in', async () => {
       const app = await startDemoApp({
         ...base(),
         ...IP_LIMITS,
@@ -191,13 +225,24 @@ describe('brute-force throttling of sign-in on Redis', () => {
           );
           expectStatus(res, 401, `failure #${i} from 127.0.0.1 claiming 198.51.100.${i}`);
         }
-        const res = await attemptLogin(app.server, USERS[0].email, USERS[0].password).set(
+        const res = await attemptLogin(app.server, USERS[1].email, WRONG).set(
           'X-Forwarded-For',
           '198.51.100.99',
         );
-        expectStatus(res, 429, 'login from the same peer with a new spoofed X-Forwarded-For');
+        expectStatus(res, 429, 'failure from the same peer with a new spoofed X-Forwarded-For');
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(3000);
         expect(res.body.code).toBe('too_many_attempts');
+        // Someone else behind the same address (a NAT) who knows their password still gets in.
+        expectStatus(
+          await attemptLogin(app.server, USERS[0].email, USERS[0].password),
+          200,
+          'the right password from the same IP',
+        );
+        expectStatus(
+          await attemptLogin(app.server, USERS[2].email, WRONG),
+          429,
+          'another failure from the same IP after that success',
+        );
       } finally {
         await app.close();
       }
@@ -221,16 +266,30 @@ describe('brute-force throttling of sign-in on Redis', () => {
             `failure #${i}`,
           );
         }
-        expectStatus(
-          await from('198.51.100.1', USERS[0].email, USERS[0].password),
-          429,
-          'same client',
-        );
-        expectStatus(
-          await from('198.51.100.2', USERS[0].email, USERS[0].password),
-          200,
-          'other client',
-        );
+        expectStatus(await from('198.51.100.1', USERS[0].email, WRONG), 429, 'same client');
+        expectStatus(await from('198.51.100.2', USERS[0].email, WRONG), 401, 'other client');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('counts an IPv4-mapped IPv6 address, also written in hex, as its IPv4 address', async () => {
+      const app = await startDemoApp({
+        ...base(),
+        ...IP_LIMITS,
+        SESSION_KEY_PREFIX: `${prefix}ip3:`,
+        TRUST_PROXY: 'loopback',
+      });
+      try {
+        const from = (ip: string) =>
+          attemptLogin(app.server, `guess@example.com`, WRONG).set('X-Forwarded-For', ip);
+        for (let i = 1; i <= 5; i += 1) {
+          expectStatus(await from('198.51.100.7'), 401, `failure #${i} from 198.51.100.7`);
+        }
+        // 198.51.100.7 is c633:6407 in hex.
+        for (const ip of ['::ffff:198.51.100.7', '::ffff:c633:6407']) {
+          expectStatus(await from(ip), 429, `failure from ${ip}`);
+        }
       } finally {
         await app.close();
       }
@@ -301,3 +360,92 @@ describe.each(['postgres', 'redis-cluster'] as const)(
     });
   },
 );
+
+/** A directory that folds `+tags` away (`ada+work@` is `ada@`), and can hold its lookups. */
+class FoldingDirectory extends RecordingUserDirectory {
+  private gate?: Promise<void>;
+  private open?: () => void;
+  /** Lookups waiting at the gate. */
+  waiting = 0;
+
+  override async findByEmail(email: string): Promise<UserRecord | undefined> {
+    if (this.gate) {
+      this.waiting += 1;
+      await this.gate;
+      this.waiting -= 1;
+    }
+    return super.findByEmail(email.replace(/\+[^@]*@/, '@'));
+  }
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.gate = undefined;
+    this.open?.();
+  }
+}
+
+describe('throttling keyed on the account the directory resolved', () => {
+  const ADA = { email: 'ada@example.com', password: 'the analytical engine' };
+  let directory: FoldingDirectory;
+  let running: RunningApp;
+
+  beforeAll(async () => {
+    const passwordHash = await argon2Hash(ADA.password, {
+      algorithm: ARGON2ID,
+      memoryCost: 19456,
+      timeCost: 2,
+      parallelism: 1,
+    });
+    directory = new FoldingDirectory([
+      { id: 'ada', email: ADA.email, displayName: 'Ada', roles: [], passwordHash },
+    ]);
+    running = await startFixtureApp(
+      AccountsFixtureModule.forRoot({
+        session: {
+          secrets: [TEST_SECRET],
+          store: { kind: 'memory' },
+          loginThrottle: { accountMaxFailures: 3, accountLockoutSeconds: 60 },
+        },
+        directory,
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    directory?.release();
+    await running?.close();
+  });
+
+  it('shares one lockout budget between spellings the directory folds into one account', async () => {
+    for (const spelling of ['ada+1@example.com', 'ada+2@example.com', 'ADA+3@example.com']) {
+      expectStatus(await attemptLogin(running.server, spelling, WRONG), 401, spelling);
+    }
+    const res = await attemptLogin(running.server, ADA.email, ADA.password);
+    expectStatus(res, 429, 'the right password after failures under other spellings');
+    // Unknown emails keep a budget per email, and answer like the known account did.
+    for (const spelling of ['bob+1@example.com', 'bob+2@example.com', 'bob+3@example.com']) {
+      expectStatus(await attemptLogin(running.server, spelling, WRONG), 401, spelling);
+    }
+    expectStatus(await attemptLogin(running.server, 'bob+1@example.com', WRONG), 401, 'bob+1');
+  });
+
+  it('answers 429 too_many_concurrent_logins past 8 sign-ins in progress from one IP', async () => {
+    directory.hold();
+    const held = Array.from({ length: 8 }, (_, i) =>
+      attemptLogin(running.server, `held${i}@example.com`, WRONG).then((r) => r),
+    );
+    try {
+      await waitFor(async () => directory.waiting === 8, 'eight sign-ins to wait at the directory');
+      const res = await attemptLogin(running.server, 'ninth@example.com', WRONG);
+      expectStatus(res, 429, 'the ninth sign-in in progress from 127.0.0.1');
+      expect(res.body.code).toBe('too_many_concurrent_logins');
+      expect(res.headers['retry-after']).toBe('1');
+    } finally {
+      directory.release();
+    }
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual(Array(8).fill(401));
+  });
+});

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
+/** The CSRF cookie's name beside a `__Host-` session cookie (COOKIE_SECURE, production). */
+export const HOST_CSRF_COOKIE = '__Host-XSRF-TOKEN';
 export const CSRF_HEADER = 'X-XSRF-TOKEN';
 
 /** Headers that make a supertest request pass the CSRF check, as axios would send them. */
@@ -14,6 +16,7 @@ export interface CsrfHeaders {
 export interface CsrfHeaderOptions {
   /** Extra headers for the GET /auth/csrf request (e.g. X-Forwarded-Proto behind TRUST_PROXY). */
   headers?: Record<string, string>;
+  /** Default: the name the server set the cookie under, as a browser would keep it. */
   cookieName?: string;
   /** The CA to trust when `server` is an https:// URL with a test certificate (nginx). */
   ca?: string | Buffer;
@@ -31,7 +34,6 @@ export async function csrfHeaders(
   sessionCookie?: string,
   options: CsrfHeaderOptions = {},
 ): Promise<CsrfHeaders> {
-  const cookieName = options.cookieName ?? CSRF_COOKIE;
   const get = request(server)
     .get('/auth/csrf')
     .set(options.headers ?? {});
@@ -44,6 +46,7 @@ export async function csrfHeaders(
     );
   }
   const token = res.body.token as string;
+  const cookieName = options.cookieName ?? csrfCookieNameIn(res.headers['set-cookie']);
   // The cookie is re-set only when the browser's copy is stale; either way it carries `token`.
   const cookies = [sessionCookie, `${cookieName}=${token}`].filter(Boolean).join('; ');
   return { Cookie: cookies, [CSRF_HEADER]: token } as CsrfHeaders;
@@ -56,7 +59,7 @@ export async function csrfHeaders(
 export function csrfHeadersFromLogin(
   setCookie: string | string[] | undefined,
   sessionCookie: string,
-  cookieName = CSRF_COOKIE,
+  cookieName = csrfCookieNameIn(setCookie),
 ): CsrfHeaders {
   const token = cookieValue(setCookie, cookieName);
   if (!token) throw new Error(`the login answer set no ${cookieName} cookie`);
@@ -64,6 +67,15 @@ export function csrfHeadersFromLogin(
     Cookie: `${sessionCookie}; ${cookieName}=${token}`,
     [CSRF_HEADER]: token,
   } as CsrfHeaders;
+}
+
+/**
+ * Which CSRF cookie name a Set-Cookie list uses: `__Host-XSRF-TOKEN` when the server set that one
+ * (beside a `__Host-` session cookie), else `XSRF-TOKEN`.
+ */
+export function csrfCookieNameIn(setCookie: string | string[] | undefined): string {
+  const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  return list.some((c) => c.startsWith(`${HOST_CSRF_COOKIE}=`)) ? HOST_CSRF_COOKIE : CSRF_COOKIE;
 }
 
 /** The decoded value of cookie `name` in a Set-Cookie list, if it is set (not cleared). */
@@ -104,5 +116,6 @@ export async function fetchCsrfHeaders(baseUrl: string): Promise<Record<string, 
   const res = await fetch(`${baseUrl}/auth/csrf`);
   if (!res.ok) throw new Error(`GET ${baseUrl}/auth/csrf answered ${res.status}, expected 200`);
   const { token } = (await res.json()) as { token: string };
-  return { Cookie: `${CSRF_COOKIE}=${token}`, [CSRF_HEADER]: token };
+  const cookieName = csrfCookieNameIn(res.headers.getSetCookie());
+  return { Cookie: `${cookieName}=${token}`, [CSRF_HEADER]: token };
 }

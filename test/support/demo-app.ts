@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { deriveSessionKeys } from '../../src/core/session-keys.js';
 import { createDemoApp } from '../../src/demo/bootstrap.js';
 import { type CsrfHeaders, csrfHeaders, csrfHeadersFromLogin } from './csrf.js';
 
@@ -101,8 +102,12 @@ export function sessionIdOf(cookiePair: string): string {
   return value.slice(2, value.lastIndexOf('.'));
 }
 
-/** A cookie pair express-session accepts as signed by `secret` for session id `sid`. */
+/**
+ * A cookie pair express-session accepts as signed for session id `sid` by an app whose first
+ * secret is `secret` (with the cookie key derived from it, as SessionModule does).
+ */
 export function signedSessionCookie(sid: string, secret = TEST_SECRET, name = 'sid'): string {
-  const signature = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
+  const key = deriveSessionKeys([secret]).cookie[0];
+  const signature = createHmac('sha256', key).update(sid).digest('base64').replace(/=+$/, '');
   return `${name}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
 }

@@ -47,6 +47,28 @@ export const SESSION_ERRORS = {
       'Too many failed sign-in attempts. Wait for the number of seconds in the Retry-After ' +
       'header, then try again.',
   },
+  /**
+   * Too many sign-ins from this client IP are in progress at once, so one source cannot fill
+   * the password-hashing queue that every sign-in shares.
+   */
+  too_many_concurrent_logins: {
+    status: 429,
+    message:
+      'Too many sign-ins from your network are in progress. Wait for the number of seconds in ' +
+      'the Retry-After header, then try again.',
+    retryAfterSeconds: 1,
+  },
+  /**
+   * The password-hashing queue is full: the server is checking as many passwords as it can.
+   * Answered at once rather than after a long wait, so other requests stay fast.
+   */
+  login_busy: {
+    status: 503,
+    message:
+      'The server is busy signing other people in. Wait for the number of seconds in the ' +
+      'Retry-After header, then try again.',
+    retryAfterSeconds: 2,
+  },
   /** 403, not 401: the session is fine, only the password typed to confirm the change is wrong. */
   invalid_current_password: { status: 403, message: 'The current password is incorrect.' },
   password_unchanged: {

@@ -1,5 +1,11 @@
-import { Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  Injectable,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
 import { SessionAuthException, type SessionFieldError } from '../errors/session-auth.exception.js';
+import { assertBodyDepth } from './body-depth.js';
 
 /**
  * The validation of the module's own routes, whatever global pipes the app sets: unknown fields
@@ -18,6 +24,11 @@ export class SessionValidationPipe extends ValidationPipe {
       exceptionFactory: (errors) =>
         new SessionAuthException('invalid_request', { errors: fieldErrors(errors) }),
     });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') assertBodyDepth(value);
+    return super.transform(value, metadata);
   }
 }
 

@@ -130,8 +130,10 @@ export interface CsrfOptions {
    */
   enabled?: boolean;
   /**
-   * The readable cookie carrying the token. Default `XSRF-TOKEN`, the name axios reads. It gets
-   * the session cookie's Secure, SameSite and Domain, and must not share its name.
+   * The readable cookie carrying the token. Default `__Host-XSRF-TOKEN` when the session cookie
+   * is `__Host-` (so no sibling subdomain can plant one; set axios's `xsrfCookieName` to it),
+   * else `XSRF-TOKEN`, the name axios reads. It gets the session cookie's Secure, SameSite and
+   * Domain, and must not share its name.
    */
   cookieName?: string;
   /** The request header carrying the token. Default `X-XSRF-TOKEN`, the one axios sends. */

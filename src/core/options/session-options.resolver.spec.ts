@@ -45,6 +45,20 @@ describe('resolveSessionOptions', () => {
     });
   });
 
+  it('names the CSRF cookie __Host-XSRF-TOKEN beside a __Host- session cookie', () => {
+    const secure = resolveSessionOptions({ secrets: ['s'], cookie: { secure: true } });
+    expect([secure.cookie.name, secure.csrf.cookieName]).toEqual([
+      '__Host-sid',
+      '__Host-XSRF-TOKEN',
+    ]);
+    const chosen = resolveSessionOptions({
+      secrets: ['s'],
+      cookie: { secure: true },
+      csrf: { cookieName: 'MY-XSRF' },
+    });
+    expect(chosen.csrf.cookieName).toBe('MY-XSRF');
+  });
+
   it('fills the defaults of each store kind', () => {
     const store = (s: SessionModuleOptions['store']) =>
       resolveSessionOptions({ secrets: ['s'], store: s }).store;

@@ -48,7 +48,8 @@ function resolve(o: SessionModuleOptions): ResolvedSessionOptions {
   const cookie = resolveCookie(o.cookie ?? {}, production);
   const idleSeconds = numberOption('timeouts.idleSeconds', o.timeouts?.idleSeconds);
   const touchFraction = numberOption('timeouts.touchFraction', o.timeouts?.touchFraction);
-  const csrfCookieName = textOption('csrf.cookieName', o.csrf?.cookieName)!;
+  const csrfCookieName =
+    textOption('csrf.cookieName', o.csrf?.cookieName) ?? csrfCookieDefault(cookie.name);
   if (csrfCookieName === cookie.name) {
     fail(
       'csrf.cookieName',
@@ -119,6 +120,16 @@ function resolveSecrets(given: readonly string[] | undefined, production: boolea
     }
   }
   return { secrets, generatedSecret: false };
+}
+
+/**
+ * `__Host-XSRF-TOKEN` beside a `__Host-` session cookie: the browser then takes the CSRF cookie
+ * only from this very host, over HTTPS, so a sibling subdomain cannot plant a pre-session token
+ * of its choosing (only the Origin check would stop that login CSRF). Else `XSRF-TOKEN`, axios's
+ * default name.
+ */
+function csrfCookieDefault(sessionCookieName: string): string {
+  return sessionCookieName.startsWith('__Host-') ? '__Host-XSRF-TOKEN' : 'XSRF-TOKEN';
 }
 
 function resolveCookie(

@@ -57,9 +57,9 @@ export const OPTION_RULES = {
   'store.max': { type: 'integer', default: 10_000, min: 1, max: 10_000_000 },
   'store.pruneIntervalSeconds': { type: 'integer', default: 900, min: 1, max: DAY },
   'csrf.enabled': { type: 'boolean', default: true },
+  // Default derived: `__Host-XSRF-TOKEN` beside a `__Host-` session cookie, else `XSRF-TOKEN`.
   'csrf.cookieName': {
     type: 'text',
-    default: 'XSRF-TOKEN',
     pattern: COOKIE_NAME,
     hint: 'a cookie name such as XSRF-TOKEN',
   },

@@ -12,10 +12,13 @@ const crossOrigin = apiOrigin !== window.location.origin;
 // this page's origin). Same origin: axios copies the XSRF-TOKEN cookie into X-XSRF-TOKEN by
 // itself. Cross-origin: this page cannot read the API's cookie, so it asks GET /auth/csrf for the
 // token and sets the header itself; withXSRFToken: false keeps axios out of that.
+// Over HTTPS the API's session cookie is __Host-sid, and its CSRF cookie then __Host-XSRF-TOKEN
+// (a sibling subdomain cannot plant that one): axios must read the cookie under that name.
 const api = axios.create({
   baseURL: config.apiBase || '/',
   withCredentials: true,
   withXSRFToken: crossOrigin ? false : undefined,
+  xsrfCookieName: window.location.protocol === 'https:' ? '__Host-XSRF-TOKEN' : 'XSRF-TOKEN',
   timeout: 10000,
 });
 
