@@ -30,11 +30,48 @@ describe('boot checks', () => {
       { SESSION_SECRET: STRONG_SECRET, COOKIE_SAMESITE: 'none', COOKIE_SECURE: 'false' },
       /COOKIE_SAMESITE=none requires a Secure cookie/,
     ],
+    [
+      'COOKIE_SECURE=false',
+      { SESSION_SECRET: STRONG_SECRET, COOKIE_SECURE: 'false' },
+      /^SessionModule: COOKIE_SECURE=false is refused when NODE_ENV=production: the session cookie would travel over plain HTTP/,
+    ],
+    [
+      'TRUST_PROXY=true',
+      { SESSION_SECRET: STRONG_SECRET, TRUST_PROXY: 'true' },
+      /^SessionModule: TRUST_PROXY=true is refused when NODE_ENV=production: it believes X-Forwarded-For and X-Forwarded-Proto from any client/,
+    ],
+    [
+      'an http:// CORS origin',
+      { SESSION_SECRET: STRONG_SECRET, CORS_ORIGINS: 'http://localhost:5173' },
+      /^SessionModule: CORS_ORIGINS entry 1 \("http:\/\/localhost:5173"\) is plain HTTP/,
+    ],
+    ...[
+      'abcdefghijabcdefghijabcdefghijab',
+      'password1234567890password12345678',
+      'replace-me-with-a-long-random-secret',
+    ].map(
+      (secret) =>
+        [
+          `the guessable SESSION_SECRET ${secret}`,
+          { SESSION_SECRET: secret },
+          /^SessionModule: SESSION_SECRET entry 1 is too weak for NODE_ENV=production: .*Generate one with: openssl rand -base64 32$/,
+        ] as const,
+    ),
   ])('refuses to boot in production with %s', async (_name, env, message) => {
     await expect(
       startDemoApp({ NODE_ENV: 'production', REDIS_URL: redis.url, DEMO_USERS: '', ...env }),
     ).rejects.toThrow(message);
   });
+
+  it.each(['0.0.0.0/0', 'nginx', '10.0.0.5,'])(
+    'stops the boot with one line for TRUST_PROXY=%s, not a proxy-addr stack trace',
+    async (value) => {
+      const boot = startDemoApp({ SESSION_STORE: 'memory', TRUST_PROXY: value });
+      await expect(boot).rejects.toThrow(
+        /^SessionModule: TRUST_PROXY entry "[^"]*" is not valid: write loopback, linklocal, uniquelocal, an IP address or range such as 10\.0\.0\.0\/8 \(comma-separated\), or a hop count such as 1\.$/,
+      );
+    },
+  );
 
   it('stops the boot with one line naming a bad variable', async () => {
     await expect(startDemoApp({ SESSION_IDLE_TIMEOUT: 'soon' })).rejects.toThrow(

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const APP_SOURCES = fileURLToPath(new URL('./consumer-app/src', import.meta.url));
 const SETUP_TIMEOUT_MS = 8 * 60_000;
-const SECRET = 'a consumer app secret that is long enough 0123456789';
+const SECRET = 'nWV2NVHf9d5F2e8GjwhPlj7avJpSaP9MZX093AjXe7w=';
 const USER = { email: 'ada@example.com', password: 'analytical engine 1843' };
 
 /** What README's "Install" block tells a user to run, with the tarball in place of the name. */

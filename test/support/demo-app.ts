@@ -10,7 +10,7 @@ export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'correct horse battery staple';
 /** The JSON body of a demo login. */
 export const DEMO_LOGIN = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
-export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+export const TEST_SECRET = '9Fc9vnHCQQRBtpNHFhOG2IN0KufxgnpRHJvh0ZPBf3k=';
 
 export interface RunningApp {
   app: NestExpressApplication;

@@ -203,6 +203,39 @@ describe('resolveSessionOptions', () => {
       /csrf\.cookieName must differ from the session cookie name \(sid\)/,
     ],
     [{ audit: { log: 'yes' as never } }, /audit\.log must be true or false/],
+    [
+      { secrets: ['abcdefghijabcdefghijabcdefghijab'], production: true, store: REDIS },
+      /entry 1 is too weak for production: true: it holds about \d+ bits of randomness, not 128\. Generate one with: openssl rand -base64 32$/,
+    ],
+    [
+      { secrets: ['replace-me-with-a-long-random-secret'], production: true, store: REDIS },
+      /too weak for production: true: it contains a placeholder word/,
+    ],
+    [
+      { secrets: [STRONG], production: true, store: REDIS, cookie: { secure: false } },
+      /^SessionModule: cookie\.secure: false is refused when production: true: the session cookie would travel over plain HTTP/,
+    ],
+    [
+      { secrets: [STRONG], production: true, store: REDIS, trustProxy: true },
+      /^SessionModule: trustProxy: true is refused when production: true: .* Name the proxy instead: trustProxy: 'loopback'/,
+    ],
+    [
+      { trustProxy: 'nginx' },
+      /^SessionModule: trustProxy entry "nginx" is not valid: write loopback/,
+    ],
+    [{ trustProxy: '0.0.0.0/0' }, /trustProxy entry "0\.0\.0\.0\/0" is not valid/],
+    [{ trustProxy: '10.0.0.5,' }, /trustProxy entry "" is not valid/],
+    [{ trustProxy: -1 }, /trustProxy must be loopback, linklocal, uniquelocal, an IP address/],
+    [{ trustProxy: 1.5 }, /trustProxy must be loopback/],
+    [
+      {
+        secrets: [STRONG],
+        production: true,
+        store: REDIS,
+        cors: { origins: ['http://localhost:5173'] },
+      },
+      /cors\.origins entry 1 \("http:\/\/localhost:5173"\) is plain HTTP, refused when production: true/,
+    ],
   ])('refuses %j, naming the option and the fix', (options, message) => {
     const text = refusal(options);
     expect(text).toMatch(message);
@@ -224,6 +257,32 @@ describe('resolveSessionOptions', () => {
     expect(
       refusal({ store: { kind: 'cluster', nodes: ['r1;hunter2'], password: 'hunter2' } }),
     ).not.toContain('hunter2');
+  });
+
+  it('accepts what production is refused, outside production', () => {
+    const o = resolveSessionOptions({
+      secrets: ['dev'],
+      cookie: { secure: false },
+      trustProxy: true,
+      cors: { origins: ['http://localhost:5173'] },
+    });
+    expect([o.cookie.secure, o.trustProxy, o.cors.origins]).toEqual([
+      false,
+      true,
+      ['http://localhost:5173'],
+    ]);
+  });
+
+  it('keeps a valid trust proxy list, a hop count and false as Express reads them', () => {
+    for (const trustProxy of ['loopback, 10.0.0.0/8', 2, false, 'uniquelocal']) {
+      const o = resolveSessionOptions({
+        secrets: [STRONG],
+        production: true,
+        store: REDIS,
+        trustProxy,
+      });
+      expect(o.trustProxy).toBe(trustProxy);
+    }
   });
 
   it('keeps exact CORS origins and drops blanks', () => {

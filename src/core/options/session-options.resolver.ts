@@ -17,8 +17,10 @@ import type {
   SessionModuleOptions,
   SessionStoreOptions,
 } from './session-options.interface.js';
-import { MIN_PRODUCTION_SECRET_LENGTH, OPTION_RULES } from './session-options.rules.js';
+import { SECRET_COMMAND, secretWeakness } from './secret-strength.js';
+import { OPTION_RULES } from './session-options.rules.js';
 import { resolveStoreOptions } from './store-options.resolver.js';
+import { isTrustProxyEntry, trustProxyEntries } from './trust-proxy.js';
 
 export { SessionSetupError };
 export type { ResolvedSessionOptions };
@@ -81,7 +83,7 @@ function resolve(o: SessionModuleOptions): ResolvedSessionOptions {
       cookieName: csrfCookieName,
       headerName: textOption('csrf.headerName', o.csrf?.headerName)!,
     },
-    cors: { origins: resolveCorsOrigins(o.cors?.origins ?? []) },
+    cors: { origins: resolveCorsOrigins(o.cors?.origins ?? [], production) },
     loginThrottle: resolveLoginThrottle(o.loginThrottle ?? {}),
     passwordHash: {
       memoryCost: numberOption('passwordHash.memoryCost', o.passwordHash?.memoryCost),
@@ -89,7 +91,7 @@ function resolve(o: SessionModuleOptions): ResolvedSessionOptions {
       parallelism: numberOption('passwordHash.parallelism', o.passwordHash?.parallelism),
     },
     audit: { log: booleanOption('audit.log', o.audit?.log) },
-    trustProxy: resolveTrustProxy(o.trustProxy),
+    trustProxy: resolveTrustProxy(o.trustProxy, production),
     loginUrl: textOption('loginUrl', o.loginUrl)!,
     securityHeaders: booleanOption('securityHeaders', o.securityHeaders),
   };
@@ -102,20 +104,19 @@ function resolveSecrets(given: readonly string[] | undefined, production: boolea
       fail(
         'secrets',
         '{{secrets}} is required when {{production=true}}. ' +
-          'Generate one with: openssl rand -base64 48',
+          `Generate one with: ${SECRET_COMMAND}`,
       );
     }
     // Development only: a per-process secret means sessions end on restart, which is fine there.
     return { secrets: [randomBytes(32).toString('base64url')], generatedSecret: true };
   }
   for (const [i, secret] of secrets.entries()) {
-    // Length alone lets 'aaaa…' through; a handful of distinct characters rules out placeholders.
-    const weak = secret.length < MIN_PRODUCTION_SECRET_LENGTH || new Set(secret).size < 10;
-    if (production && weak) {
+    const weakness = production ? secretWeakness(secret) : undefined;
+    if (weakness) {
       fail(
         'secrets',
-        `{{secrets}} entry ${i + 1} is too weak for {{production=true}}: use at least ` +
-          `${MIN_PRODUCTION_SECRET_LENGTH} random characters, e.g. from: openssl rand -base64 48`,
+        `{{secrets}} entry ${i + 1} is too weak for {{production=true}}: ${weakness}. ` +
+          `Generate one with: ${SECRET_COMMAND}`,
       );
     }
   }
@@ -161,6 +162,16 @@ function resolveCookie(
   if (name.startsWith('__Secure-') && !secure) {
     fail('cookie.name', `{{cookie.name=${name}}} needs {{cookie.secure=true}}.`);
   }
+  // No escape hatch: behind a TLS-terminating proxy, trustProxy makes the Secure cookie work; a
+  // production build tried over plain HTTP on a laptop runs as development instead.
+  if (production && !secure) {
+    fail(
+      'cookie.secure',
+      '{{cookie.secure=false}} is refused when {{production=true}}: the session cookie would ' +
+        'travel over plain HTTP. Serve HTTPS (behind a TLS proxy, set {{trustProxy}} to it) and ' +
+        'leave {{cookie.secure}} unset.',
+    );
+  }
   return { name, secure, sameSite, domain };
 }
 
@@ -191,7 +202,7 @@ function resolveLoginThrottle(
   return limits;
 }
 
-function resolveCorsOrigins(origins: readonly string[]): string[] {
+function resolveCorsOrigins(origins: readonly string[], production: boolean): string[] {
   const list = origins.map((o) => o.trim()).filter((o) => o.length > 0);
   for (const [i, origin] of list.entries()) {
     if (!isExactOrigin(origin)) {
@@ -202,15 +213,50 @@ function resolveCorsOrigins(origins: readonly string[]): string[] {
           'trailing slash and no *.',
       );
     }
+    // A page served over HTTP can be rewritten by anyone on its network, then call the API with
+    // the user's cookie; only development (localhost) has a reason to allow one.
+    if (production && origin.startsWith('http:')) {
+      fail(
+        'cors.origins',
+        `{{cors.origins}} entry ${i + 1} (${JSON.stringify(origin)}) is plain HTTP, refused ` +
+          'when {{production=true}}: allow the https:// origin the app is served from.',
+      );
+    }
   }
   return list;
 }
 
-function resolveTrustProxy(value: unknown): ResolvedSessionOptions['trustProxy'] {
-  if (value === undefined || ['string', 'number', 'boolean'].includes(typeof value)) {
-    return value as ResolvedSessionOptions['trustProxy'];
+const TRUST_PROXY_FORMS =
+  'loopback, linklocal, uniquelocal, an IP address or range such as 10.0.0.0/8 (comma-separated), or a hop count such as 1';
+
+function resolveTrustProxy(
+  value: unknown,
+  production: boolean,
+): ResolvedSessionOptions['trustProxy'] {
+  if (value === undefined || value === false) return value;
+  if (value === true) {
+    // Trusting every hop lets any client forge X-Forwarded-For (its own rate-limit bucket per
+    // request) and X-Forwarded-Proto. Naming the proxy does everything `true` does for it.
+    if (production) {
+      fail(
+        'trustProxy',
+        '{{trustProxy=true}} is refused when {{production=true}}: it believes X-Forwarded-For ' +
+          'and X-Forwarded-Proto from any client. Name the proxy instead: {{trustProxy=loopback}} ' +
+          'for nginx on this host, its address (10.0.0.5), or the hop count (1).',
+      );
+    }
+    return value;
   }
-  fail('trustProxy', "{{trustProxy}} must be Express's trust proxy setting, e.g. 'loopback' or 1");
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string') {
+    const bad = trustProxyEntries(value).find((entry) => !isTrustProxyEntry(entry));
+    if (bad === undefined) return value;
+    fail(
+      'trustProxy',
+      `{{trustProxy}} entry ${JSON.stringify(bad)} is not valid: write ${TRUST_PROXY_FORMS}.`,
+    );
+  }
+  fail('trustProxy', `{{trustProxy}} must be ${TRUST_PROXY_FORMS}.`);
 }
 
 /** OWASP's argon2id parameters (m=19456 KiB, t=2, p=1): the `passwordHash` defaults. */

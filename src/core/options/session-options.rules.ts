@@ -93,9 +93,6 @@ export const OPTION_RULES = {
 
 export type OptionKey = keyof typeof OPTION_RULES;
 
-/** In production each secret must be at least this long (and not a placeholder). */
-export const MIN_PRODUCTION_SECRET_LENGTH = 32;
-
 /** The option path a rule key reports: `store.url#redis` is `store.url`. */
 export function optionPath(key: string): string {
   return key.split('#')[0];

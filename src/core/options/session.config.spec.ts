@@ -3,6 +3,13 @@ import { parseTrustProxy } from './session-env.table.js';
 import { resolveSessionOptions } from './session-options.resolver.js';
 import { sessionOptionsFromEnv } from './session.config.js';
 
+/** Production with a store and a strong secret: each case adds one mistake. */
+const PROD = {
+  NODE_ENV: 'production',
+  REDIS_URL: 'redis://r',
+  SESSION_SECRET: 'k3J9x-Qm2Lp8Zr4Tv6Wy1Bn5Hd7Fg0Sc_Ae',
+};
+
 /** The boot error for `env`, read and resolved as SessionModule does, or '' when it boots. */
 function refusal(env: Record<string, string>): string {
   try {
@@ -82,7 +89,7 @@ describe('sessionOptionsFromEnv', () => {
     const secure = (env: Record<string, string>) =>
       resolveSessionOptions(
         sessionOptionsFromEnv({
-          SESSION_SECRET: 'k'.repeat(8) + 'abcdefghijklmnopqrstuvwxyz',
+          SESSION_SECRET: 'k3J9x-Qm2Lp8Zr4Tv6Wy1Bn5Hd7Fg0Sc_Ae',
           REDIS_URL: 'redis://r',
           ...env,
         }),
@@ -279,11 +286,43 @@ describe('sessionOptionsFromEnv', () => {
       /SESSION_SECRET entry 1 is too weak for NODE_ENV=production/,
     ],
     [
+      { ...PROD, COOKIE_SECURE: 'false' },
+      /^SessionModule: COOKIE_SECURE=false is refused when NODE_ENV=production: the session cookie would travel over plain HTTP\. Serve HTTPS \(behind a TLS proxy, set TRUST_PROXY to it\) and leave COOKIE_SECURE unset\.$/,
+    ],
+    [
+      { ...PROD, TRUST_PROXY: 'true' },
+      /^SessionModule: TRUST_PROXY=true is refused when NODE_ENV=production: .* Name the proxy instead: TRUST_PROXY=loopback /,
+    ],
+    [
+      { TRUST_PROXY: '0.0.0.0/0' },
+      /^SessionModule: TRUST_PROXY entry "0\.0\.0\.0\/0" is not valid: write /,
+    ],
+    [{ TRUST_PROXY: 'nginx' }, /^SessionModule: TRUST_PROXY entry "nginx" is not valid/],
+    [{ TRUST_PROXY: '10.0.0.5,' }, /^SessionModule: TRUST_PROXY entry "" is not valid/],
+    [
+      { ...PROD, CORS_ORIGINS: 'https://app.example.com,http://app.example.com' },
+      /^SessionModule: CORS_ORIGINS entry 2 \("http:\/\/app\.example\.com"\) is plain HTTP, refused when NODE_ENV=production/,
+    ],
+    [
+      { ...PROD, SESSION_SECRET: 'password1234567890password12345678' },
+      /^SessionModule: SESSION_SECRET entry 1 is too weak for NODE_ENV=production: it contains a placeholder word .*openssl rand -base64 32$/,
+    ],
+    [
       { NODE_ENV: 'production', SESSION_SECRET: 'k3J9x-Qm2Lp8Zr4Tv6Wy1Bn5Hd7Fg0Sc_Ae' },
       /^SessionModule: NODE_ENV=production refuses the in-process memory store.*Set REDIS_URL=redis:\/\/host:6379 \(or SESSION_STORE=postgres with DATABASE_URL\)\.$/,
     ],
   ])('names the variables and the fix for %j', (env, message) => {
     expect(refusal(env)).toMatch(message);
+  });
+
+  it('accepts plain HTTP, TRUST_PROXY=true and localhost origins outside production', () => {
+    expect(
+      refusal({
+        COOKIE_SECURE: 'false',
+        TRUST_PROXY: 'true',
+        CORS_ORIGINS: 'http://localhost:5173',
+      }),
+    ).toBe('');
   });
 
   it('does not echo the value of a bad variable (it may be a secret)', () => {
