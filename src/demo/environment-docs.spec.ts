@@ -3,9 +3,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SESSION_ENVIRONMENT } from '../core/options/session-env.table.js';
 import { DEMO_ENVIRONMENT } from './demo.config.js';
 
-// The environment table is the one list of variables: the configuration table in the docs and
-// .env.example must name exactly those, so neither can document a variable nobody reads or miss
-// one that is read.
+// The docs cannot drift from the code. The environment table is the one list of variables: the
+// configuration table in the docs and .env.example must name exactly those, so neither can
+// document a variable nobody reads or miss one that is read. README's quick start is the file
+// the package test compiles and runs in new apps.
 
 const HEADER = /^\|\s*Variable\s*\|\s*Default\s*\|\s*Meaning\s*\|$/m;
 const READ = [...SESSION_ENVIRONMENT.map((row) => row.env), ...DEMO_ENVIRONMENT].sort();
@@ -53,5 +54,14 @@ describe('the documented environment', () => {
 
   it('maps each variable once', () => {
     expect(new Set(READ).size).toBe(READ.length);
+  });
+});
+
+describe("README's quick start", () => {
+  it('is, to the letter, the file the package test compiles and runs in new apps', () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## Use it in your app'));
+    const block = /```ts\n([\s\S]*?)```\n/.exec(section)?.[1];
+    expect(block).toBe(read('test/package/consumer-app/src/quick-start.module.ts'));
   });
 });

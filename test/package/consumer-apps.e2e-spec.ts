@@ -189,48 +189,66 @@ describe('the packed tarball', () => {
   });
 });
 
+/** A running app of a consumer folder, booted from one of its built entry points. */
+interface RunningApp {
+  child: ChildProcess;
+  url: string;
+}
+
+async function boot(dir: string, entry: string, env: NodeJS.ProcessEnv): Promise<RunningApp> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    cwd: dir,
+    env: { ...process.env, PORT: String(port), SESSION_SECRET: SECRET, ...env },
+  });
+  let output = '';
+  const recorder = lineRecorder(`${entry} :${port}`);
+  child.stdout!.on('data', (chunk: Buffer) => recorder.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => recorder.write(chunk));
+  child.once('close', () => recorder.end());
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no boot in 60 s:\n${output}`)), 60_000);
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening:\n${output}`));
+    });
+  });
+  // A boot that fails leaves no process behind for Jest to wait on.
+  await listening.catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function stop(running: RunningApp | undefined): Promise<void> {
+  if (!running || running.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => running.child.once('exit', resolve));
+  running.child.kill('SIGTERM');
+  await exited;
+}
+
 describe.each(APPS)('a new $kind app on Nest $nest', ({ kind, nest }) => {
   let app: ConsumerApp;
-  let child: ChildProcess | undefined;
+  let running: RunningApp | undefined;
   let url: string;
 
   beforeAll(async () => {
     app = apps.get(kind)!;
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: app.dir,
-      env: { ...process.env, PORT: String(port), SESSION_SECRET: SECRET, NODE_ENV: 'development' },
-    });
-    let output = '';
-    const recorder = lineRecorder(`${kind} app :${port}`);
-    child.stdout!.on('data', (chunk: Buffer) => recorder.write(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => recorder.write(chunk));
-    child.once('close', () => recorder.end());
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no boot in 60 s:\n${output}`)), 60_000);
-      const collect = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('listening on')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child!.stdout!.on('data', collect);
-      child!.stderr!.on('data', collect);
-      child!.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`exited with ${code} before listening:\n${output}`));
-      });
-    });
+    running = await boot(app.dir, 'dist/main.js', { NODE_ENV: 'development' });
+    url = running.url;
   }, 90_000);
 
-  afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
+  afterAll(() => stop(running));
 
   it('installs without an EBADENGINE warning and with one @nestjs/core, the pinned one', async () => {
     expect(app.installOutput).not.toContain('EBADENGINE');
@@ -273,5 +291,37 @@ describe.each(APPS)('a new $kind app on Nest $nest', ({ kind, nest }) => {
       owner: USER.email,
       added: 201,
     });
+  });
+});
+
+describe.each(APPS)("README's quick start, as written, in the new $kind app", ({ kind }) => {
+  let running: RunningApp | undefined;
+
+  beforeAll(async () => {
+    const hash = await argon2.hash(USER.password, { type: argon2.argon2id });
+    running = await boot(apps.get(kind)!.dir, 'dist/quick-start.main.js', {
+      NODE_ENV: 'development',
+      ADA_PASSWORD_HASH: hash,
+    });
+  }, 90_000);
+
+  afterAll(() => stop(running));
+
+  it('sends a browser to loginUrl, answers an API call 401, and signs Ada in', async () => {
+    const { url } = running!;
+    const page = await request(url).get('/notes').set('Accept', 'text/html');
+    expect([page.status, page.headers.location]).toEqual([302, '/sign-in?next=%2Fnotes']);
+    expect((await request(url).get('/notes')).status).toBe(401);
+    expect((await request(url).get('/notes/about')).body).toEqual({ open: true });
+
+    const agent = request.agent(url);
+    const csrf = (await agent.get('/auth/csrf')).body.token as string;
+    const login = await agent.post('/auth/login').set('X-XSRF-TOKEN', csrf).send(USER);
+    expect(login.status).toBe(200);
+    expect((await agent.get('/notes')).body).toEqual({ owner: '1' });
+    // The token login handed back is good for the logout, with no GET /auth/csrf between.
+    const logout = await agent.post('/auth/logout').set('X-XSRF-TOKEN', login.body.csrfToken);
+    expect(logout.status).toBe(204);
+    expect((await agent.get('/notes')).status).toBe(401);
   });
 });
