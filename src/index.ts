@@ -72,7 +72,7 @@ export {
 } from './session/session-store.health.js';
 export { CsrfService, type CsrfTokenResponse } from './security/csrf.service.js';
 export { CsrfMiddleware, CSRF_FORM_FIELD } from './security/csrf.middleware.js';
-export { AuthService } from './auth/auth.service.js';
+export { AuthService, type CheckedPassword } from './auth/auth.service.js';
 export { PasswordHasher } from './auth/password.hasher.js';
 export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';
 export { LoginDto } from './auth/login.dto.js';
