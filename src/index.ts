@@ -16,6 +16,7 @@ export type {
   SameSiteSetting,
   SessionCookieOptions,
   SessionModuleOptions,
+  SessionRoutesOptions,
   SessionStoreKind,
   SessionStoreOptions,
   SessionTimeoutOptions,
@@ -73,6 +74,8 @@ export {
 export { CsrfService, type CsrfTokenResponse } from './security/csrf.service.js';
 export { CsrfMiddleware, CSRF_FORM_FIELD } from './security/csrf.middleware.js';
 export { AuthService, type CheckedPassword } from './auth/auth.service.js';
+export type { LoginResponse, ProfileResponse } from './auth/auth.controller.js';
+export { SessionRoutePaths } from './core/http/session-routes.js';
 export { PasswordHasher } from './auth/password.hasher.js';
 export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';
 export { LoginDto } from './auth/login.dto.js';

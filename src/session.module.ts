@@ -12,14 +12,12 @@ import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { AccountHasher } from './auth/account.hasher.js';
 import { AuditService } from './audit/audit.service.js';
-import { AuthController } from './auth/auth.controller.js';
+import { authControllers } from './auth/auth-routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottler } from './auth/login.throttler.js';
 import { NoStoreMiddleware } from './auth/no-store.middleware.js';
-import { PasswordController } from './auth/password.controller.js';
 import { PasswordHasher } from './auth/password.hasher.js';
 import { PasswordService } from './auth/password.service.js';
-import { SessionsController } from './auth/sessions.controller.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import { CsrfMiddleware } from './security/csrf.middleware.js';
 import { CsrfService } from './security/csrf.service.js';
@@ -29,8 +27,14 @@ import {
   SESSION_KEYS,
   SESSION_LOGGER_CONTEXT,
   SESSION_OPTIONS,
+  SESSION_ROUTES,
   SESSION_STORE,
 } from './core/session.constants.js';
+import {
+  resolveRoutesSetting,
+  SessionRoutePaths,
+  type SessionRoutesSetting,
+} from './core/http/session-routes.js';
 import { BodyDepthMiddleware } from './core/http/body-depth.js';
 import { SessionExceptionFilter } from './core/errors/session-exception.filter.js';
 import { SessionGuard } from './access/session.guard.js';
@@ -56,16 +60,8 @@ import type { SessionStore } from './stores/session.store.js';
 
 const logger = new Logger(SESSION_LOGGER_CONTEXT);
 
-const controllers = [AuthController, SessionsController, PasswordController];
-
-/** Whether this module mounted its controllers (the `routes` flag of forRoot/forRootAsync). */
-const SESSION_ROUTES = Symbol('nest-session-auth:SESSION_ROUTES');
-
 /** What forRoot and forRootAsync read before any options factory runs. */
-interface StaticFlags {
-  isGlobal?: boolean;
-  routes?: boolean;
-}
+type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
 
 @Module({
   providers: [
@@ -108,6 +104,7 @@ interface StaticFlags {
     NoStoreMiddleware,
     BodyDepthMiddleware,
     SessionGuard,
+    SessionRoutePaths,
     PasswordHasher,
     AccountHasher,
     AuditService,
@@ -141,7 +138,7 @@ export class SessionModule
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(SESSION_STORE) private readonly store: SessionStore,
-    @Inject(SESSION_ROUTES) private readonly routes: boolean,
+    @Inject(SESSION_ROUTES) private readonly routes: SessionRoutesSetting,
   ) {
     super();
   }
@@ -159,8 +156,10 @@ export class SessionModule
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(SessionPipelineMiddleware).forRoutes('{*path}');
-    if (this.routes) {
-      consumer.apply(NoStoreMiddleware, BodyDepthMiddleware).forRoutes(...controllers);
+    if (this.routes.mounted) {
+      consumer
+        .apply(NoStoreMiddleware, BodyDepthMiddleware)
+        .forRoutes(...authControllers(this.routes.path));
     }
   }
 
@@ -176,13 +175,13 @@ export class SessionModule
   }
 }
 
-/** Global unless told otherwise; the module's routes unless `routes: false`. */
+/** Global unless told otherwise; the module's routes, at `routes.path`, unless `routes: false`. */
 function withFlags(module: DynamicModule, flags: StaticFlags): DynamicModule {
-  const routes = flags.routes ?? true;
+  const routes = resolveRoutesSetting(flags.routes);
   return {
     ...module,
     global: flags.isGlobal ?? true,
-    controllers: routes ? controllers : [],
+    controllers: routes.mounted ? [...authControllers(routes.path)] : [],
     providers: [...(module.providers ?? []), { provide: SESSION_ROUTES, useValue: routes }],
   };
 }

@@ -31,6 +31,15 @@ export interface ProfileResponse {
   profile: SessionProfile;
 }
 
+/** What `POST /auth/login` answers: the profile, and the new session's CSRF token. */
+export interface LoginResponse extends ProfileResponse {
+  /**
+   * The token for the next unsafe request (sign-in replaced it), also sent in the CSRF header
+   * and cookie; absent when CSRF protection is off.
+   */
+  csrfToken?: string;
+}
+
 /** `/auth`: JSON for SPAs and API clients, redirects for classic HTML form posts. */
 @Controller('auth')
 @UseGuards(SessionRoutesGuard)
@@ -49,11 +58,14 @@ export class AuthController {
     @Body() dto: LoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<ProfileResponse | void> {
+  ): Promise<LoginResponse | void> {
     const form = isFormPost(req);
     try {
       const profile = await this.auth.login(req, dto.email, dto.password);
-      if (!form) return { profile };
+      if (!form) {
+        if (!this.options.csrf.enabled) return { profile };
+        return { profile, csrfToken: this.csrf.rotate(req, res) };
+      }
       res.redirect(303, safeRedirectTarget(dto.next));
     } catch (err) {
       const error = formLoginError(err);
@@ -77,8 +89,8 @@ export class AuthController {
   /**
    * The CSRF token for this browser, also set as the readable XSRF-TOKEN cookie. A same-origin
    * SPA calls it once at start (axios then echoes the cookie); a cross-origin SPA, which cannot
-   * read the API's cookie, sends this value in X-XSRF-TOKEN itself, and fetches it again after
-   * login and logout, which change it.
+   * read the API's cookie, sends this value in X-XSRF-TOKEN itself. Login and logout change it
+   * and send the new one in the X-XSRF-TOKEN response header (login also as `csrfToken`).
    */
   @Public()
   @Get('csrf')

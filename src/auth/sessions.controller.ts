@@ -35,7 +35,7 @@ export interface RevokeOthersResponse {
  * `/auth/sessions`: the signed-in user sees their sessions and ends any of them (ASVS 5.0
  * V7.5.2). Ending sessions needs a recent sign-in, so a stolen session cannot lock the owner out.
  */
-@Controller('auth/sessions')
+@Controller('auth')
 @UseGuards(SessionRoutesGuard)
 export class SessionsController {
   constructor(
@@ -43,12 +43,12 @@ export class SessionsController {
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
 
-  @Get()
+  @Get('sessions')
   async list(@Req() req: Request): Promise<SessionListResponse> {
     return { sessions: await orStoreUnavailable(this.sessions.list(req)) };
   }
 
-  @Post('revoke-others')
+  @Post('sessions/revoke-others')
   @HttpCode(200)
   @RequireRecentLogin()
   async revokeOthers(@Req() req: Request): Promise<RevokeOthersResponse> {
@@ -63,7 +63,7 @@ export class SessionsController {
   }
 
   /** Revoking the current session signs out, like POST /auth/logout. */
-  @Delete(':id')
+  @Delete('sessions/:id')
   @HttpCode(204)
   @RequireRecentLogin()
   async revoke(

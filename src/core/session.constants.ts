@@ -10,6 +10,9 @@ export const SESSION_OPTIONS = Symbol('nest-session-auth:SESSION_OPTIONS');
 /** The per-purpose keys derived from the secrets at boot (`SessionKeys`, core/session-keys.ts). */
 export const SESSION_KEYS = Symbol('nest-session-auth:SESSION_KEYS');
 
+/** Whether and where the module's routes are mounted (`SessionRoutesSetting`, core/http/session-routes.ts). */
+export const SESSION_ROUTES = Symbol('nest-session-auth:SESSION_ROUTES');
+
 /** The app's `UserDirectory`: the library never decides where users live. */
 export const USER_DIRECTORY = Symbol('nest-session-auth:USER_DIRECTORY');
 

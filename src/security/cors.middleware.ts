@@ -19,8 +19,11 @@ const PREFLIGHT_MAX_AGE = '600';
 export class CorsMiddleware implements NestMiddleware {
   private readonly allowed: ReadonlySet<string>;
 
+  private readonly exposed: string;
+
   constructor(@Inject(SESSION_OPTIONS) options: ResolvedSessionOptions) {
     this.allowed = allowedOrigins(options);
+    this.exposed = `Retry-After, ${options.csrf.headerName}`;
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -32,8 +35,9 @@ export class CorsMiddleware implements NestMiddleware {
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
-      // Lets the SPA honour Retry-After on 503 and 429 answers.
-      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+      // Lets the SPA honour Retry-After on 503 and 429 answers, and read the new CSRF token
+      // that login and logout send in the CSRF header.
+      res.setHeader('Access-Control-Expose-Headers', this.exposed);
     }
     if (req.method !== 'OPTIONS' || req.get('access-control-request-method') === undefined) {
       return next();

@@ -46,9 +46,7 @@ export class CsrfMiddleware implements NestMiddleware {
     if (submitted === undefined || !this.csrf.verify(req, submitted)) {
       // The refusal carries the right cookie, so a same-origin SPA can simply retry once.
       this.csrf.issue(req, res);
-      throw new SessionAuthException(
-        submitted === undefined ? 'csrf_token_missing' : 'csrf_token_invalid',
-      );
+      throw this.csrf.refusal(req, submitted);
     }
     next();
   }

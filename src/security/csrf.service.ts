@@ -4,6 +4,8 @@ import onHeaders from 'on-headers';
 import { SESSION_KEYS, SESSION_OPTIONS } from '../core/session.constants.js';
 import type { SessionKeys } from '../core/session-keys.js';
 import { sessionCookieOptions } from '../core/http/session-cookie.js';
+import { SessionRoutePaths } from '../core/http/session-routes.js';
+import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import {
   anonymousCsrfToken,
@@ -18,6 +20,10 @@ export interface CsrfTokenResponse {
   token: string;
 }
 
+/** Where the cross-site cookie problem is explained, in the docs the package ships. */
+const CROSS_SITE_DOCS =
+  'node_modules/nest-session-auth/docs/spa.md#when-the-browser-sends-no-cookies';
+
 /**
  * Hands out and checks CSRF tokens (see csrf-token.ts for how they are bound). The token also
  * travels in a readable cookie, so a same-origin SPA's axios sends it back by itself; pages that
@@ -31,7 +37,31 @@ export class CsrfService {
   constructor(
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(SESSION_KEYS) private readonly keys: SessionKeys,
+    private readonly routes: SessionRoutePaths,
   ) {}
+
+  /**
+   * The 403 for a request whose token is missing or wrong. A token that came without any of
+   * the module's cookies means the browser withheld them (a cross-site request under SameSite
+   * Lax or Strict, or third-party cookies blocked), not that the token is stale: the answer says
+   * so, where a developer looks, instead of "invalid or expired".
+   */
+  refusal(req: Request, submitted: string | undefined): SessionAuthException {
+    if (submitted === undefined) return new SessionAuthException('csrf_token_missing');
+    const cookies = req.headers.cookie;
+    const { cookie, csrf } = this.options;
+    if (readCookie(cookies, csrf.cookieName) === undefined && !readCookie(cookies, cookie.name)) {
+      return new SessionAuthException('csrf_cookie_missing', {
+        hint:
+          `The request carried an ${csrf.headerName} header but no ${csrf.cookieName} or ` +
+          `${cookie.name} cookie, so the browser did not send this site's cookies: with ` +
+          'SameSite=Lax or Strict it withholds them from cross-site requests, and some browsers ' +
+          `block third-party cookies. Fetch the token from GET ${this.routes.url('csrf')} with ` +
+          `credentials, and see ${CROSS_SITE_DOCS}.`,
+      });
+    }
+    return new SessionAuthException('csrf_token_invalid');
+  }
 
   /**
    * Keeps the cookie in step with the session for this request: when the session changed under
@@ -111,6 +141,10 @@ export class CsrfService {
         existing.filter((cookie) => !cookie.startsWith(`${name}=`)),
       );
     }
+    // Also in a header (the one the token comes back in), so an SPA on another origin, which
+    // cannot read this API's cookie, gets the new token from the answer that changed it (login,
+    // logout) without another GET /auth/csrf. CorsMiddleware exposes it to allowed origins.
+    res.setHeader(this.options.csrf.headerName, token);
     res.cookie(name, token, {
       ...sessionCookieOptions(this.options),
       // Readable by the page on purpose: that is how the SPA gets it into the header. The token

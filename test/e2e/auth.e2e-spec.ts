@@ -44,6 +44,7 @@ describe.each(stores)('login, me and logout on the %s store', (store) => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       profile: { id: 'user-1', email: DEMO_EMAIL, displayName: 'Demo', roles: ['admin', 'user'] },
+      csrfToken: res.headers['x-xsrf-token'],
     });
     expect(JSON.stringify(res.body)).not.toContain('argon2');
   });

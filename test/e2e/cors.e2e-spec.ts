@@ -29,7 +29,7 @@ describe('CORS with credentials for CORS_ORIGINS only', () => {
     expect(res.status).toBe(401);
     expect(res.headers['access-control-allow-origin']).toBe(origin);
     expect(res.headers['access-control-allow-credentials']).toBe('true');
-    expect(res.headers['access-control-expose-headers']).toBe('Retry-After');
+    expect(res.headers['access-control-expose-headers']).toBe('Retry-After, X-XSRF-TOKEN');
     expect(res.headers.vary).toMatch(/\bOrigin\b/);
   });
 
@@ -45,7 +45,7 @@ describe('CORS with credentials for CORS_ORIGINS only', () => {
       'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
       'access-control-allow-headers': 'content-type,x-xsrf-token',
-      'access-control-expose-headers': 'Retry-After',
+      'access-control-expose-headers': 'Retry-After, X-XSRF-TOKEN',
       'access-control-max-age': '600',
     });
   });

@@ -19,6 +19,11 @@ export interface SessionErrorBody {
   message: string;
   /** Only on 400 `invalid_request`: what is wrong with each field. */
   errors?: SessionFieldError[];
+  /**
+   * For the developer reading the network tab, on some codes: the likely cause in this
+   * deployment, naming the module's real routes (global prefix included) and the docs.
+   */
+  hint?: string;
 }
 
 export interface SessionAuthExceptionOptions {
@@ -30,6 +35,8 @@ export interface SessionAuthExceptionOptions {
   errors?: SessionFieldError[];
   /** What failed underneath, for logs and debuggers; never sent to the client. */
   cause?: unknown;
+  /** Sent as the body's `hint` (see SessionErrorBody). Never a secret or a session id. */
+  hint?: string;
 }
 
 /**
@@ -47,7 +54,9 @@ export class SessionAuthException extends HttpException {
 
   constructor(code: SessionErrorCode, options: SessionAuthExceptionOptions = {}) {
     const definition: SessionErrorDefinition = SESSION_ERRORS[code];
-    super(sessionErrorBody(code, options.errors), definition.status, { cause: options.cause });
+    const body = sessionErrorBody(code, options.errors);
+    if (options.hint) body.hint = options.hint;
+    super(body, definition.status, { cause: options.cause });
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds ?? definition.retryAfterSeconds;
     this.headers = {

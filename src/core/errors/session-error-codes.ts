@@ -129,6 +129,17 @@ export const SESSION_ERRORS = {
       'The security token of this request is invalid or expired, which happens after signing ' +
       'in or out. Reload the page and try again.',
   },
+  /**
+   * An unsafe request with a CSRF token but no cookies at all: the browser did not send them,
+   * as it does for a cross-site request when SameSite is not None or third-party cookies are
+   * blocked. The body's `hint` says so to the developer, with the route and the docs.
+   */
+  csrf_cookie_missing: {
+    status: 403,
+    message:
+      "Your browser did not send this site's cookies with the request. Allow cookies for this " +
+      'site, reload the page and try again.',
+  },
   /** An unsafe request whose Origin (or Referer) is neither this site nor an allowed origin. */
   csrf_origin_refused: {
     status: 403,

@@ -30,7 +30,11 @@ export class SessionExceptionFilter implements ExceptionFilter<SessionAuthExcept
       res.end();
       return undefined;
     }
-    res.set(exception.headers).status(exception.getStatus()).json(exception.getResponse());
+    res.set(exception.headers).status(exception.getStatus());
+    // A redirect (login_required) is for a browser, which follows Location and never shows a
+    // body; JSON there would only be read by scripts that should have asked for JSON.
+    if (exception.getStatus() >= 300 && exception.getStatus() < 400) res.end();
+    else res.json(exception.getResponse());
     return undefined;
   }
 }

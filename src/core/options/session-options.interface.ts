@@ -195,6 +195,12 @@ export interface AuditOptions {
   log?: boolean;
 }
 
+/** Where the module's routes go (the `routes` option). */
+export interface SessionRoutesOptions {
+  /** The controllers' path, e.g. `account` or `api/v1/auth`. Default `auth`. */
+  path?: string;
+}
+
 /** Options of `SessionModule.forRoot` / `forRootAsync`. Every field but `secrets` has a default. */
 export interface SessionModuleOptions {
   /**
@@ -249,12 +255,13 @@ export interface SessionModuleOptions {
   isGlobal?: boolean;
   /**
    * Mount the module's routes (`/auth/login`, `/auth/logout`, `/auth/me`, `/auth/csrf`,
-   * `/auth/sessions`, `/auth/password`). Default true. `false` keeps everything else (sessions,
-   * CSRF, `SessionGuard`, the exported services) for apps that write their own routes on top of
-   * `AuthService`. Like `isGlobal`, `forRootAsync` takes it next to `useFactory`, since Nest
-   * must know the controllers before any factory runs.
+   * `/auth/sessions`, `/auth/password`). Default true; `{ path: 'account' }` mounts them under
+   * `/account` instead (the app's global prefix still comes first). `false` keeps everything
+   * else (sessions, CSRF, `SessionGuard`, the exported services) for apps that write their own
+   * routes on top of `AuthService`. Like `isGlobal`, `forRootAsync` takes it next to
+   * `useFactory`, since Nest must know the controllers before any factory runs.
    */
-  routes?: boolean;
+  routes?: boolean | SessionRoutesOptions;
   /**
    * A middleware class that replaces the built-in CORS step, or `false` to leave CORS to the app
    * (`corsOrigins` then still feed the CSRF origin check). Built by Nest inside SessionModule.
