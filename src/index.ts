@@ -73,7 +73,7 @@ export {
 } from './session/session-store.health.js';
 export { CsrfService, type CsrfTokenResponse } from './security/csrf.service.js';
 export { CsrfMiddleware, CSRF_FORM_FIELD } from './security/csrf.middleware.js';
-export { AuthService } from './auth/auth.service.js';
+export { AuthService, type CheckedPassword } from './auth/auth.service.js';
 export type { LoginResponse, ProfileResponse } from './auth/auth.controller.js';
 export { SessionRoutePaths } from './core/http/session-routes.js';
 export { PasswordHasher } from './auth/password.hasher.js';

@@ -1,7 +1,11 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { SESSION_OPTIONS, USER_DIRECTORY } from '../core/session.constants.js';
+import {
+  SESSION_LOGGER_CONTEXT,
+  SESSION_OPTIONS,
+  USER_DIRECTORY,
+} from '../core/session.constants.js';
 import type { SessionProfile } from '../core/session-data.augmentation.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
@@ -27,9 +31,24 @@ export const MISSING_USER_DIRECTORY =
 /** The credential version read for an unknown email, so both cost the same store read. */
 const NO_USER = '';
 
-/** A user whose password checked out, and their credential version read before the check. */
-interface CheckedCredentials {
+export const NO_COMPARE_AND_SET =
+  'SessionModule: a password hash weaker than the configured parameters was not re-hashed: the ' +
+  'UserDirectory has updatePasswordHash but no compareAndSetPasswordHash(userId, expectedHash, ' +
+  'passwordHash). Implement it (an UPDATE … WHERE id = $1 AND password_hash = $2) to upgrade ' +
+  'hashes on sign-in.';
+
+/** A user whose password checked out, and the hash it was checked against. */
+export interface CheckedPassword {
   user: UserRecord;
+  /**
+   * The stored hash as read before the check. Kept apart from `user.passwordHash`, which a
+   * directory that hands out its own record object changes in place when a new hash is stored.
+   */
+  passwordHash: string;
+}
+
+/** A checked password, and the user's credential version read before the check. */
+interface CheckedCredentials extends CheckedPassword {
   credentialVersion?: number;
 }
 
@@ -45,6 +64,7 @@ export function findUserDirectory(moduleRef: ModuleRef): UserDirectory {
 @Injectable()
 export class AuthService implements OnModuleInit {
   private directory!: UserDirectory;
+  private warnedNoCompareAndSet = false;
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -85,7 +105,7 @@ export class AuthService implements OnModuleInit {
             this.audit.record(AUTH_AUDIT_EVENTS.loginFailed, { accountHash: account }, req);
             throw new SessionAuthException('invalid_credentials');
           }
-          await this.rehashIfWeak(result.user, password);
+          await this.rehashIfWeak(result, password);
           return result;
         });
         return { ...checked, account };
@@ -118,17 +138,22 @@ export class AuthService implements OnModuleInit {
    * No brute-force limits here: callers run it under `LoginThrottler`.
    */
   async verifyPassword(email: string, password: string): Promise<UserRecord | undefined> {
-    const user = await this.directory.findByEmail(email);
-    return (await this.checkPassword(user, password)) ? user : undefined;
+    return (await this.checkPassword(email, password))?.user;
   }
 
-  /** True when `password` is `user`'s; for no user, false after a dummy verify of equal cost. */
-  private async checkPassword(user: UserRecord | undefined, password: string): Promise<boolean> {
+  /**
+   * Like `verifyPassword`, with the hash the password was checked against: what a write of a new
+   * hash expects to replace (`UserDirectory.compareAndSetPasswordHash`).
+   */
+  async checkPassword(email: string, password: string): Promise<CheckedPassword | undefined> {
+    const user = await this.directory.findByEmail(email);
     if (!user) {
       await this.hasher.verifyDummy(password);
-      return false;
+      return undefined;
     }
-    return this.hasher.verify(user.passwordHash, password);
+    // Copied before the check: a directory may hand out the record a change then updates.
+    const passwordHash = user.passwordHash;
+    return (await this.hasher.verify(passwordHash, password)) ? { user, passwordHash } : undefined;
   }
 
   /**
@@ -154,16 +179,31 @@ export class AuthService implements OnModuleInit {
     // Copied: a directory may hand out the same record object, which a change then updates.
     const checkedHash = user.passwordHash;
     if (!(await this.hasher.verify(checkedHash, password))) return undefined;
-    if (credentialVersion === undefined) return { user };
+    if (credentialVersion === undefined) return { user, passwordHash: checkedHash };
     const again = await this.directory.findByEmail(email);
     if (again?.id !== user.id || again.passwordHash !== checkedHash) return undefined;
-    return { user, credentialVersion };
+    return { user, passwordHash: checkedHash, credentialVersion };
   }
 
-  /** Upgrades hashes made with weaker parameters while the plain password is at hand. */
-  private async rehashIfWeak(user: UserRecord, password: string): Promise<void> {
-    if (!this.directory.updatePasswordHash || !this.hasher.needsRehash(user.passwordHash)) return;
-    await this.directory.updatePasswordHash(user.id, await this.hasher.hash(password));
+  /**
+   * Upgrades a hash made with weaker parameters while the plain password is at hand. Only with a
+   * compare-and-set, expecting the hash that was checked: a password change may save its new
+   * hash at any moment after the check, and a plain write would then replace it with a hash of
+   * the old password, which would work again while the new one would not. A lost compare is no
+   * failure of the sign-in (the password was right when checked): the hash stays as it is.
+   */
+  private async rehashIfWeak(checked: CheckedPassword, password: string): Promise<void> {
+    if (!this.hasher.needsRehash(checked.passwordHash)) return;
+    if (!this.directory.compareAndSetPasswordHash) {
+      // A read-only directory (no updatePasswordHash either) never stores hashes: nothing to say.
+      if (this.directory.updatePasswordHash && !this.warnedNoCompareAndSet) {
+        this.warnedNoCompareAndSet = true;
+        new Logger(SESSION_LOGGER_CONTEXT).warn(NO_COMPARE_AND_SET);
+      }
+      return;
+    }
+    const stronger = await this.hasher.hash(password);
+    await this.directory.compareAndSetPasswordHash(checked.user.id, checked.passwordHash, stronger);
   }
 }
 

@@ -40,10 +40,25 @@ export class DemoUserDirectory implements UserDirectory, OnModuleInit {
     return Promise.resolve(this.users.get(email));
   }
 
+  /** As `UPDATE … SET password_hash = $3 WHERE id = $1 AND password_hash = $2` would. */
+  compareAndSetPasswordHash(
+    userId: string,
+    expectedHash: string,
+    passwordHash: string,
+  ): Promise<boolean> {
+    const user = this.findById(userId);
+    if (user?.passwordHash !== expectedHash) return Promise.resolve(false);
+    user.passwordHash = passwordHash;
+    return Promise.resolve(true);
+  }
+
   updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
-    for (const user of this.users.values()) {
-      if (user.id === userId) user.passwordHash = passwordHash;
-    }
+    const user = this.findById(userId);
+    if (user) user.passwordHash = passwordHash;
     return Promise.resolve();
+  }
+
+  private findById(id: string): UserRecord | undefined {
+    return [...this.users.values()].find((user) => user.id === id);
   }
 }

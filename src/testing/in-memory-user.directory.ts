@@ -17,7 +17,8 @@ export interface TestUser {
  * A `UserDirectory` in memory for tests: `{ provide: USER_DIRECTORY, useValue: new
  * InMemoryUserDirectory([{ email: 'ada@example.com', password: 'a passphrase' }]) }`. The
  * passwords are hashed with argon2id as the module hashes them (OWASP's parameters), in the
- * background, so the first sign-in waits for them; password changes are kept.
+ * background, so the first sign-in waits for them; password changes are kept. It implements
+ * `compareAndSetPasswordHash` as a database would, so tests see the races a real directory sees.
  */
 export class InMemoryUserDirectory implements UserDirectory {
   private readonly users: Promise<Map<string, UserRecord>>;
@@ -34,11 +35,27 @@ export class InMemoryUserDirectory implements UserDirectory {
     return (await this.users).get(email.trim().toLowerCase());
   }
 
-  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
-    for (const user of (await this.users).values()) {
-      if (user.id === userId) user.passwordHash = passwordHash;
-    }
+  async compareAndSetPasswordHash(
+    userId: string,
+    expectedHash: string,
+    passwordHash: string,
+  ): Promise<boolean> {
+    const user = findById(await this.users, userId);
+    // Compared and set with no await in between: atomic, as one UPDATE … WHERE is.
+    if (user?.passwordHash !== expectedHash) return false;
+    user.passwordHash = passwordHash;
+    return true;
   }
+
+  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
+    const user = findById(await this.users, userId);
+    if (user) user.passwordHash = passwordHash;
+  }
+}
+
+function findById(users: Map<string, UserRecord>, id: string): UserRecord | undefined {
+  for (const user of users.values()) if (user.id === id) return user;
+  return undefined;
 }
 
 async function toRecord(user: TestUser): Promise<UserRecord> {

@@ -1,12 +1,80 @@
+// Re-hashing on sign-in, and the races of its write with password changes (issue 14, "revocation
+// that holds"): each interleaving is forced by a directory that holds one write or lookup until
+// the test releases it, so nothing depends on timing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ARGON2ID, argon2Hash, argon2Verify } from '../../src/auth/argon2.js';
+import type { UserRecord } from '../../src/index.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
-import { TEST_SECRET, type RunningApp } from '../support/demo-app.js';
+import { sessionCookie, TEST_SECRET, type RunningApp } from '../support/demo-app.js';
+import type { Gate } from '../support/faulty-backend.js';
 import { startFixtureApp } from '../support/fixture-app.js';
-import { attemptLogin, expectStatus } from '../support/requests.js';
+import { attemptLogin, changePassword, expectStatus, getAs } from '../support/requests.js';
 import { startTestRedis, type TestRedis } from '../support/test-redis.js';
 
 const PASSWORD = 'an old but good passphrase';
+const NEW_PASSWORD = 'a brand new passphrase';
+
+/** A point where the test holds the next call until it releases it. */
+class HoldPoint {
+  private held?: { arrive(): void; released: Promise<void> };
+
+  holdNext(): Gate {
+    let arrive!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.held = { arrive, released };
+    return { reached, release };
+  }
+
+  async pass(): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
+    held.arrive();
+    await held.released;
+  }
+}
+
+/**
+ * The accounts fixture's directory with two hold points: before a hash is written (a sign-in's
+ * re-hash or a change's save, before it compares anything), and after a lookup read the record
+ * (it answers what it read, as a database row read before a concurrent write would).
+ */
+class HeldDirectory extends RecordingUserDirectory {
+  readonly writing = new HoldPoint();
+  readonly lookingUp = new HoldPoint();
+
+  override async findByEmail(email: string): Promise<UserRecord | undefined> {
+    const found = await super.findByEmail(email);
+    const read = found && { ...found };
+    await this.lookingUp.pass();
+    return read;
+  }
+
+  override async compareAndSetPasswordHash(
+    userId: string,
+    expectedHash: string,
+    passwordHash: string,
+  ): Promise<boolean> {
+    await this.writing.pass();
+    return super.compareAndSetPasswordHash(userId, expectedHash, passwordHash);
+  }
+
+  override async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.writing.pass();
+    return super.updatePasswordHash(userId, passwordHash);
+  }
+}
+
+type Answer = { status: number; headers: Record<string, unknown> };
+
+/** The `sid=…` pair an answer sets, if it sets one (not a clearing one). */
+function sidCookie(res: Answer): string | undefined {
+  const list = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
+  const header = list.find((c) => c.startsWith('sid=') && !c.startsWith('sid=;'));
+  return header?.split(';')[0];
+}
 /** Variant, version and cost parameters of a PHC string (`$argon2id$v=19$m=…,p=…,t=…$…`). */
 function phcParameters(hash: string): Record<string, string> {
   const [, variant, version, params] = hash.split('$');
@@ -16,7 +84,8 @@ function phcParameters(hash: string): Record<string, string> {
 describe('re-hashing weak password hashes on sign-in', () => {
   let redis: TestRedis;
   let running: RunningApp;
-  let directory: RecordingUserDirectory;
+  let directory: HeldDirectory;
+  let users: Record<string, UserRecord>;
   let weakHash: string;
   let strongHash: string;
 
@@ -41,7 +110,14 @@ describe('re-hashing weak password hashes on sign-in', () => {
       roles: ['user'],
       passwordHash,
     });
-    directory = new RecordingUserDirectory([user('weak', weakHash), user('strong', strongHash)]);
+    users = {
+      weak: user('weak', weakHash),
+      strong: user('strong', strongHash),
+      racer: user('racer', weakHash),
+      twin: user('twin', strongHash),
+      late: user('late', weakHash),
+    };
+    directory = new HeldDirectory(Object.values(users));
     running = await startFixtureApp(
       AccountsFixtureModule.forRoot({
         session: {
@@ -63,6 +139,8 @@ describe('re-hashing weak password hashes on sign-in', () => {
     expect(directory.updates).toHaveLength(1);
     const [update] = directory.updates;
     expect(update.userId).toBe('weak');
+    // Stored only over the hash the sign-in checked.
+    expect(update.expectedHash).toBe(weakHash);
     // What the module makes by default: OWASP's argon2id parameters.
     expect(phcParameters(update.passwordHash)).toEqual({
       variant: 'argon2id',
@@ -93,5 +171,85 @@ describe('re-hashing weak password hashes on sign-in', () => {
     const res = await attemptLogin(running.server, 'strong@example.com', 'not the passphrase');
     expectStatus(res, 401, 'login with a wrong password');
     expect(directory.updates).toHaveLength(before);
+  });
+
+  const server = () => running.server;
+
+  async function signIn(email: string, password = PASSWORD): Promise<string> {
+    const res = await attemptLogin(server(), email, password);
+    expectStatus(res, 200, `POST /auth/login as ${email}`);
+    return sessionCookie(res.headers['set-cookie']);
+  }
+
+  /** Only `password` signs in among those given. */
+  async function expectOnlyPassword(email: string, password: string, others: string[]) {
+    await signIn(email, password);
+    for (const other of others) {
+      expectStatus(
+        await attemptLogin(server(), email, other),
+        401,
+        `${email} with another password`,
+      );
+    }
+  }
+
+  async function expectNotSignedIn(cookie: string | undefined, what: string): Promise<void> {
+    if (cookie === undefined) return;
+    expectStatus(await getAs(server(), cookie, '/auth/me'), 401, `GET /auth/me, ${what}`);
+  }
+
+  it('keeps the new password when a sign-in re-hashes the old one after the change was saved', async () => {
+    const { email } = users.racer;
+    const owner = await signIn(email);
+    // That sign-in upgraded the hash: make it weak again, so the next sign-in re-hashes.
+    users.racer.passwordHash = weakHash;
+    // The racing sign-in checked the old password and is about to store a stronger hash of it.
+    const write = directory.writing.holdNext();
+    const racing = attemptLogin(server(), email, PASSWORD).then((res) => res);
+    await write.reached;
+    expectStatus(await changePassword(server(), owner, PASSWORD, NEW_PASSWORD), 200, 'change');
+    write.release();
+    const late = await racing;
+    await expectOnlyPassword(email, NEW_PASSWORD, [PASSWORD]);
+    await expectNotSignedIn(sidCookie(late), 'the sign-in that re-hashed the old password');
+  });
+
+  it('answers 403 to the second of two password changes from the same current password', async () => {
+    const { email } = users.twin;
+    const first = await signIn(email);
+    const second = await signIn(email);
+    // The first change read the hash; it is held before it checks the password, while the
+    // second change runs from start to end.
+    const lookup = directory.lookingUp.holdNext();
+    const slow = changePassword(server(), first, PASSWORD, 'the slow new passphrase').then(
+      (res) => res,
+    );
+    await lookup.reached;
+    const fast = await changePassword(server(), second, PASSWORD, 'the fast new passphrase');
+    expectStatus(fast, 200, 'the change that stored first');
+    lookup.release();
+    const lost = await slow;
+    expectStatus(lost, 403, 'the change that checked the same current password');
+    expect((lost.body as { code: string }).code).toBe('invalid_current_password');
+    await expectOnlyPassword(email, 'the fast new passphrase', [
+      PASSWORD,
+      'the slow new passphrase',
+    ]);
+  });
+
+  it('lets a password change win over a re-hash of the current password that landed first', async () => {
+    const { email } = users.late;
+    const owner = await signIn(email);
+    users.late.passwordHash = weakHash;
+    // The change checked the weak hash and is about to store; a sign-in re-hashes meanwhile.
+    const write = directory.writing.holdNext();
+    const change = changePassword(server(), owner, PASSWORD, NEW_PASSWORD).then((res) => res);
+    await write.reached;
+    const between = await signIn(email);
+    expect(users.late.passwordHash).not.toBe(weakHash);
+    write.release();
+    expectStatus(await change, 200, 'the change');
+    await expectOnlyPassword(email, NEW_PASSWORD, [PASSWORD]);
+    await expectNotSignedIn(between, 'the sign-in made before the change stored');
   });
 });

@@ -75,7 +75,7 @@ export const SESSION_ERRORS = {
     status: 400,
     message: 'The new password must differ from the current one.',
   },
-  /** The app's UserDirectory has no `updatePasswordHash`. */
+  /** The app's UserDirectory has neither `compareAndSetPasswordHash` nor `updatePasswordHash`. */
   password_change_unsupported: {
     status: 501,
     message: 'Changing the password is not available on this server.',

@@ -17,10 +17,12 @@ class UsersDirectory implements UserDirectory {
     return this.users.find((user) => user.email === email);
   }
 
-  // Optional: lets the module store a stronger hash on login, and password changes.
-  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
-    const user = this.users.find((u) => u.id === userId);
-    if (user) user.passwordHash = passwordHash;
+  // Optional: store `hash` only if the stored one is still `expected`, true when stored (in SQL:
+  // UPDATE … WHERE id = $1 AND password_hash = $2). Stronger hashes on login, password changes.
+  async compareAndSetPasswordHash(userId: string, expected: string, hash: string): Promise<boolean> {
+    const user = this.users.find((u) => u.id === userId && u.passwordHash === expected);
+    if (user) user.passwordHash = hash;
+    return user !== undefined;
   }
 }
 
