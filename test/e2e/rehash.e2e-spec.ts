@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ARGON2ID, argon2Hash, argon2Verify } from '../../src/auth/argon2.js';
 import type { UserRecord } from '../../src/index.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
-import { sessionCookie, TEST_SECRET, type RunningApp } from '../support/demo-app.js';
-import type { Gate } from '../support/faulty-backend.js';
-import { startFixtureApp } from '../support/fixture-app.js';
-import { attemptLogin, changePassword, expectStatus, getAs } from '../support/requests.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { sessionCookie, TEST_SECRET, type RunningApp } from '../support/apps/demo-app.js';
+import type { Gate } from '../support/apps/faulty-backend.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
+import { attemptLogin, changePassword, expectStatus, getAs } from '../support/http/requests.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const PASSWORD = 'an old but good passphrase';
 const NEW_PASSWORD = 'a brand new passphrase';

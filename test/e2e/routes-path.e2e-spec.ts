@@ -9,8 +9,8 @@ import {
   USER_DIRECTORY,
 } from '../../src/index.js';
 import { InMemoryUserDirectory, signIn } from '../../src/testing/index.js';
-import { nestLogs } from '../support/capture-logger.js';
-import { TEST_SECRET } from '../support/demo-app.js';
+import { nestLogs } from '../support/runner/capture-logger.js';
+import { TEST_SECRET } from '../support/apps/demo-app.js';
 import { NotesController } from '../fixtures/notes.controller.js';
 
 const USER = { email: 'ada@example.com', password: 'analytical engine 1843' };

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
-import { waitFor } from '../support/redis-server.js';
-import { expectStatus, firstAnswerNot200, getAs } from '../support/requests.js';
-import { storedSession } from '../support/stored-sessions.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
+import { waitFor } from '../support/servers/redis-server.js';
+import { expectStatus, firstAnswerNot200, getAs } from '../support/http/requests.js';
+import { storedSession } from '../support/apps/stored-sessions.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 // Timeouts are seconds here so the suite stays fast; every wait is a poll with a deadline.
 describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', (store) => {

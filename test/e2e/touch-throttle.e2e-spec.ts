@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisClientType } from 'redis';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
-import { RedisServer, waitFor } from '../support/redis-server.js';
-import { expectStatus, getAs } from '../support/requests.js';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
+import { RedisServer, waitFor } from '../support/servers/redis-server.js';
+import { expectStatus, getAs } from '../support/http/requests.js';
 
 /** Redis commands that write; reads (GET, PTTL, INFO…) are not counted. */
 const WRITES = new Set([

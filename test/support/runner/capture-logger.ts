@@ -1,3 +1,5 @@
+// test/support/runner/ — Jest's side: quiet output (logs kept per test, printed on failure), the
+// capturing Nest logger, and the watchdog that ends a run that would hang.
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import { NEST_BOOT_CONTEXTS, recordTestLog } from './test-log.js';
 

@@ -1,5 +1,5 @@
 import type { SessionData } from 'express-session';
-import { SESSION_STORE, type SessionStore } from '../../src/index.js';
+import { SESSION_STORE, type SessionStore } from '../../../src/index.js';
 import type { RunningApp } from './demo-app.js';
 
 /** The app's session store, to look at sessions without a request (which would touch them). */

@@ -1,3 +1,4 @@
+// test/support/http/ — talking to a running app: CSRF tokens, raw HTTP, request helpers, its routes.
 import type { Server } from 'node:http';
 import request from 'supertest';
 

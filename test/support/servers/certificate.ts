@@ -1,3 +1,5 @@
+// test/support/servers/ — private servers the tests start and always stop: redis-server (single and
+// cluster), PostgreSQL, nginx, and the ports they take (below the ephemeral range).
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
