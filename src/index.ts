@@ -33,9 +33,11 @@ export {
   USER_DIRECTORY,
   SESSION_GUARD,
   IS_PUBLIC_KEY,
+  GUEST_ONLY_KEY,
 } from './core/session.constants.js';
 export { SessionGuard } from './access/session.guard.js';
 export { Public } from './access/public.decorator.js';
+export { GuestOnly } from './access/guest-only.decorator.js';
 export { RequireRecentLogin } from './access/require-recent-login.decorator.js';
 export {
   SessionsService,

@@ -8,8 +8,13 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { prefersHtml } from '../core/http/request-kind.js';
-import { loginRedirectUrl } from '../core/http/safe-redirect.js';
-import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY, SESSION_OPTIONS } from '../core/session.constants.js';
+import { loginRedirectUrl, safeRedirectTarget } from '../core/http/safe-redirect.js';
+import {
+  GUEST_ONLY_KEY,
+  IS_PUBLIC_KEY,
+  RECENT_LOGIN_KEY,
+  SESSION_OPTIONS,
+} from '../core/session.constants.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { sessionEndedBy } from '../session/session-expiry.js';
 import { storeUnavailable } from '../session/session-persistence.js';
@@ -19,8 +24,9 @@ import type { ResolvedSessionOptions } from '../core/options/session-options.res
 /**
  * Lets signed-in requests through: HTTP routes, GraphQL resolvers and socket.io messages. Without
  * a session, API calls get 401 JSON and browser navigations a 302 to the login page; a GraphQL
- * client gets an UNAUTHENTICATED error and a socket an `exception` event, never a redirect. Routes marked `@Public()` stay open; routes marked
- * `@RequireRecentLogin()` also need a recent sign-in.
+ * client gets an UNAUTHENTICATED error and a socket an `exception` event, never a redirect.
+ * Routes marked `@Public()` stay open; `@GuestOnly()` ones are open to signed-out visitors only;
+ * `@RequireRecentLogin()` ones also need a recent sign-in.
  * Each decision is a protected method, so an app can subclass and override one step; provide
  * the subclass as `SESSION_GUARD` and the module's own routes run it too.
  */
@@ -32,6 +38,7 @@ export class SessionGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (this.isGuestOnly(context)) return this.allowGuest(context);
     if (this.isPublic(context)) return true;
     if (context.getType() !== 'ws') return this.allowSignedIn(context);
     try {
@@ -72,6 +79,33 @@ export class SessionGuard implements CanActivate {
         context.getClass(),
       ]) === true
     );
+  }
+
+  protected isGuestOnly(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean>(GUEST_ONLY_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+
+  /**
+   * A `@GuestOnly()` route: open without a session. A signed-in browser navigation goes on to a
+   * safe `?next=` (what it came to the sign-in page for) or `/`; anything else gets 409. With the
+   * store down the page stays open: it shows nothing private, and signing in fails closed.
+   */
+  protected allowGuest(context: ExecutionContext): boolean {
+    const req = this.getRequest(context);
+    if (!req.session || !this.isSignedIn(req)) return true;
+    const res = this.getResponse(context);
+    if (res && (req.method === 'GET' || req.method === 'HEAD') && prefersHtml(req)) {
+      const next = safeRedirectTarget((req.query as Record<string, unknown> | undefined)?.next);
+      throw new SessionAuthException('already_authenticated_redirect', {
+        headers: { Location: next },
+      });
+    }
+    throw new SessionAuthException('already_authenticated');
   }
 
   protected isSignedIn(req: Request): boolean {

@@ -19,6 +19,9 @@ export const USER_DIRECTORY = Symbol('nest-session-auth:USER_DIRECTORY');
 /** Metadata key set by `@Public()`. */
 export const IS_PUBLIC_KEY = 'nest-session-auth:isPublic';
 
+/** Metadata key set by `@GuestOnly()`. */
+export const GUEST_ONLY_KEY = 'nest-session-auth:guestOnly';
+
 /** Metadata key set by `@RequireRecentLogin()`: the window in seconds, or null for the default. */
 export const RECENT_LOGIN_KEY = 'nest-session-auth:recentLogin';
 

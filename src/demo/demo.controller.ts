@@ -2,6 +2,7 @@ import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CsrfService } from '../security/csrf.service.js';
 import { CurrentUser } from '../access/current-user.decorator.js';
+import { GuestOnly } from '../access/guest-only.decorator.js';
 import { Public } from '../access/public.decorator.js';
 import { safeRedirectTarget } from '../core/http/safe-redirect.js';
 import type { SessionProfile } from '../core/session-data.augmentation.js';
@@ -25,7 +26,8 @@ export class DemoController {
     return homePage(req.session?.profile);
   }
 
-  @Public()
+  // A signed-in browser goes on to ?next= (or /) instead of seeing the form again.
+  @GuestOnly()
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')

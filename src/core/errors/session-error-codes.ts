@@ -27,6 +27,13 @@ export const SESSION_ERRORS = {
   unauthenticated: { status: 401, message: 'You are not signed in. Sign in, then try again.' },
   /** A browser navigation without a session: 302 to the login page, which Location names. */
   login_required: { status: 302, message: 'Sign in to continue.' },
+  /** An API call, while signed in, to a `@GuestOnly()` route (a sign-in or sign-up page). */
+  already_authenticated: {
+    status: 409,
+    message: 'You are already signed in. Sign out first to use this page.',
+  },
+  /** A browser navigation, while signed in, to a `@GuestOnly()` page: 302 to a safe `next` or `/`. */
+  already_authenticated_redirect: { status: 302, message: 'You are already signed in.' },
   /** Wrong password and unknown email answer alike, so the answer reveals no accounts. */
   invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
   /** The idle or absolute timeout ended the session while this request was on its way. */
