@@ -42,6 +42,7 @@ import { SessionLifecycleMiddleware } from './session/session-lifecycle.middlewa
 import { SessionMiddleware } from './session/session.middleware.js';
 import { SessionPipelineMiddleware, sessionPipelineSteps } from './session-pipeline.middleware.js';
 import { SessionsService } from './session/sessions.service.js';
+import { UserSessions } from './session/user-sessions.js';
 import { CredentialVersions } from './session/credential-versions.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
@@ -110,6 +111,7 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     AuditService,
     LoginThrottler,
     CredentialVersions,
+    UserSessions,
     SessionsService,
     AuthService,
     PasswordService,

@@ -19,6 +19,7 @@ import {
   storeUnavailable,
 } from './session-persistence.js';
 import { type SessionSummary, summarize } from './session-summary.js';
+import { UserSessions } from './user-sessions.js';
 import type { SessionStore } from '../stores/session.store.js';
 
 export interface RevokeOptions {
@@ -29,8 +30,6 @@ export interface RevokeOptions {
   /** The request asking, so events carry its IP and user agent. */
   req?: Request;
 }
-
-type LiveSession = { sid: string; data: SessionData };
 
 /** Options of `SessionsService.start`. */
 export interface StartOptions {
@@ -50,6 +49,7 @@ export class SessionsService {
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly versions: CredentialVersions,
     private readonly audit: AuditService,
+    private readonly userSessions: UserSessions,
   ) {}
 
   /**
@@ -61,7 +61,7 @@ export class SessionsService {
     const userId = profile.id;
     const credentialVersion =
       options.credentialVersion ?? (await orStoreUnavailable(this.versions.fresh(userId)));
-    await orStoreUnavailable(this.makeRoomFor(userId, credentialVersion, req));
+    await orStoreUnavailable(this.userSessions.makeRoomFor(userId, credentialVersion, req));
     await regenerateSession(req);
     const now = Date.now();
     // Synchronous: 16 bytes take microseconds, and the async form would queue on libuv's thread
@@ -127,7 +127,7 @@ export class SessionsService {
     await regenerateSession(req);
     if (!profile) return;
     await this.forget(profile.id, sid);
-    this.recordRevoked(profile.id, publicId, 'credentials_changed', req);
+    this.userSessions.recordRevoked(profile.id, publicId, 'credentials_changed', req);
   }
 
   /** Ends the current session on a timeout; the request goes on without a signed-in user. */
@@ -153,7 +153,7 @@ export class SessionsService {
 
   /** The signed-in caller's live sessions, most recently used first. */
   async list(req: Request): Promise<SessionSummary[]> {
-    const sessions = await this.liveSessions(req.session.profile!.id);
+    const sessions = await this.userSessions.live(req.session.profile!.id);
     // The caller's own session passed the credential check on this request: any other with
     // another version has ended, though it was not deleted yet.
     const version = req.session.credentialVersion ?? 0;
@@ -172,13 +172,13 @@ export class SessionsService {
    */
   async revoke(req: Request, publicId: string): Promise<boolean> {
     const userId = req.session.profile!.id;
-    const target = (await this.liveSessions(userId)).find((s) => s.data.publicId === publicId);
+    const target = (await this.userSessions.live(userId)).find((s) => s.data.publicId === publicId);
     if (!target) throw new SessionAuthException('session_not_found');
     const current = target.sid === req.sessionID;
     if (current) await destroySession(req);
     else await this.store.remove(target.sid);
     await this.store.index.remove(userId, target.sid);
-    this.recordRevoked(userId, target.data.publicId, 'user', req);
+    this.userSessions.recordRevoked(userId, target.data.publicId, 'user', req);
     return current;
   }
 
@@ -195,11 +195,16 @@ export class SessionsService {
     if (version !== undefined && options.except !== undefined) {
       await this.adoptVersion(userId, options.except, version, options.req);
     }
-    const targets = (await this.liveSessions(userId)).filter((s) => s.sid !== options.except);
+    const targets = (await this.userSessions.live(userId)).filter((s) => s.sid !== options.except);
     await Promise.all(targets.map((s) => this.store.remove(s.sid)));
     await this.store.index.remove(userId, ...targets.map((s) => s.sid));
     for (const { data } of targets) {
-      this.recordRevoked(userId, data.publicId, options.reason ?? 'admin', options.req);
+      this.userSessions.recordRevoked(
+        userId,
+        data.publicId,
+        options.reason ?? 'admin',
+        options.req,
+      );
     }
     return targets.length;
   }
@@ -226,7 +231,7 @@ export class SessionsService {
       throw new Error('SessionsService.refreshProfile: profile.id must be the userId');
     }
     const version = await this.versions.bump(userId);
-    const sessions = await this.liveSessions(userId);
+    const sessions = await this.userSessions.live(userId);
     await Promise.all(
       sessions.map(({ sid, data }) =>
         this.store.rewrite(sid, { ...data, profile, credentialVersion: version }),
@@ -251,66 +256,5 @@ export class SessionsService {
     if (data?.profile?.id === userId) {
       await this.store.rewrite(sid, { ...data, credentialVersion: version });
     }
-  }
-
-  /**
-   * With `maxSessionsPerUser`, ends the user's oldest sessions until one more fits, before a
-   * sign-in makes it. Sign-ins of one user that run at the same time may each find room, so the
-   * cap can be passed by as many as run together, until the next sign-in.
-   */
-  private async makeRoomFor(
-    userId: string,
-    version: number | undefined,
-    req: Request,
-  ): Promise<void> {
-    const max = this.options.maxSessionsPerUser;
-    if (max === undefined) return;
-    const live = await this.liveSessions(userId);
-    // Sessions of an older credential version have ended already: they take no room.
-    const isCurrent = (s: LiveSession) =>
-      version === undefined || (s.data.credentialVersion ?? 0) === version;
-    const current = live.filter(isCurrent);
-    if (current.length < max) return;
-    const oldest = current
-      .sort((a, b) => (a.data.createdAt ?? 0) - (b.data.createdAt ?? 0))
-      .slice(0, current.length - max + 1);
-    await Promise.all(oldest.map((s) => this.store.remove(s.sid)));
-    await this.store.index.remove(userId, ...oldest.map((s) => s.sid));
-    for (const { data } of oldest) this.recordRevoked(userId, data.publicId, 'session_limit', req);
-  }
-
-  /**
-   * The user's sessions that still exist in the store, read in one batch where the backend can.
-   * Entries whose session expired or was deleted are removed from the index on the way (lazy
-   * cleanup: stores drop sessions on their own timers and cannot say whose they were), but only
-   * once they are older than twice the store timeout: a younger entry may belong to a sign-in
-   * whose save is still on its way, and removing it would hide that session from revocation.
-   */
-  private async liveSessions(userId: string): Promise<LiveSession[]> {
-    const entries = await this.store.indexEntries(userId);
-    const loaded = await this.store.readMany(entries.map((e) => e.sessionId));
-    const live: LiveSession[] = [];
-    const gone: string[] = [];
-    const settled = Date.now() - 2 * this.options.store.timeoutMs;
-    entries.forEach(({ sessionId, writtenAt }, i) => {
-      const data = loaded[i];
-      if (data?.profile?.id === userId) live.push({ sid: sessionId, data });
-      else if (writtenAt !== undefined && writtenAt < settled) gone.push(sessionId);
-    });
-    if (gone.length > 0) await this.store.index.remove(userId, ...gone);
-    return live;
-  }
-
-  private recordRevoked(
-    userId: string,
-    publicId: string | undefined,
-    why: string,
-    req?: Request,
-  ): void {
-    this.audit.record(
-      AUTH_AUDIT_EVENTS.sessionRevoked,
-      { userId, sessionId: publicId, reason: why },
-      req,
-    );
   }
 }
