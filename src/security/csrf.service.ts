@@ -41,20 +41,20 @@ export class CsrfService {
   ) {}
 
   /**
-   * The 403 for a request whose token is missing or wrong. A token that came without any of
-   * the module's cookies means the browser withheld them (a cross-site request under SameSite
-   * Lax or Strict, or third-party cookies blocked), not that the token is stale: the answer says
-   * so, where a developer looks, instead of "invalid or expired".
+   * The 403 for a request whose token is missing or wrong. A token that came with no cookies at
+   * all means the browser withheld them (a cross-site request under SameSite Lax or Strict, or
+   * third-party cookies blocked), not that the token is stale: the answer says so, where a
+   * developer looks, instead of "invalid or expired". Any cookie, even one planted under another
+   * name, means cookies do travel: then the token is just wrong.
    */
   refusal(req: Request, submitted: string | undefined): SessionAuthException {
     if (submitted === undefined) return new SessionAuthException('csrf_token_missing');
-    const cookies = req.headers.cookie;
-    const { cookie, csrf } = this.options;
-    if (readCookie(cookies, csrf.cookieName) === undefined && !readCookie(cookies, cookie.name)) {
+    const { csrf } = this.options;
+    if (!req.headers.cookie?.trim()) {
       return new SessionAuthException('csrf_cookie_missing', {
         hint:
-          `The request carried an ${csrf.headerName} header but no ${csrf.cookieName} or ` +
-          `${cookie.name} cookie, so the browser did not send this site's cookies: with ` +
+          `The request carried an ${csrf.headerName} header but no cookies at all (no ` +
+          `${csrf.cookieName}), so the browser did not send this site's cookies: with ` +
           'SameSite=Lax or Strict it withholds them from cross-site requests, and some browsers ' +
           `block third-party cookies. Fetch the token from GET ${this.routes.url('csrf')} with ` +
           `credentials, and see ${CROSS_SITE_DOCS}.`,

@@ -110,7 +110,7 @@ describe('the module routes at routes.path under a global prefix', () => {
       .expect(403);
     expect(res.body.code).toBe('csrf_cookie_missing');
     expect(res.body.message).toMatch(/did not send this site's cookies/);
-    expect(res.body.hint).toMatch(/no XSRF-TOKEN or sid cookie/);
+    expect(res.body.hint).toMatch(/no cookies at all \(no XSRF-TOKEN\)/);
     expect(res.body.hint).toMatch(/GET \/api\/account\/csrf with credentials/);
     expect(res.body.hint).toMatch(/docs\/spa\.md#when-the-browser-sends-no-cookies/);
     expect(res.body.hint).not.toContain(csrf.token);
