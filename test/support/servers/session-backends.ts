@@ -53,7 +53,11 @@ export async function startSessionBackend(kind: SessionBackendKind): Promise<Ses
       const cluster = await RedisCluster.start();
       return {
         env: { SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.nodes },
-        store: (settings = {}) => ({ kind: 'cluster', nodes: cluster.nodes.split(','), ...settings }),
+        store: (settings = {}) => ({
+          kind: 'cluster',
+          nodes: cluster.nodes.split(','),
+          ...settings,
+        }),
         cluster,
         close: () => cluster.stop(),
       };
