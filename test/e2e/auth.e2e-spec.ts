@@ -7,8 +7,8 @@ import {
   type RunningApp,
   sessionCookie,
   sessionIdOf,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { csrfHeaders } from '../support/http/csrf.js';
 import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
 import type { TestRedis } from '../support/servers/test-redis.js';
@@ -24,7 +24,7 @@ describe.each(stores)('login, me and logout on the %s store', (store) => {
   beforeAll(async () => {
     backend = await startSessionBackend(store);
     redis = backend.redis;
-    running = await startDemoApp({ ...backend.env, SESSION_KEY_PREFIX: prefix });
+    running = await startForRootApp({ store: backend.store({ keyPrefix: prefix }) });
   });
 
   afterAll(async () => {

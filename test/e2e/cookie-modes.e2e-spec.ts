@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { CSRF_COOKIE, CSRF_HEADER, csrfHeaders, HOST_CSRF_COOKIE } from '../support/http/csrf.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import {
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  type RunningApp,
+  startDemoApp,
+} from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 
 const credentials = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 
@@ -15,7 +21,7 @@ describe('the same-site default: SameSite=Lax over plain HTTP', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startDemoApp({ SESSION_STORE: 'memory' });
+    running = await startForRootApp({ store: { kind: 'memory' } });
   });
 
   afterAll(async () => {
@@ -63,12 +69,11 @@ describe('the cross-site mode: COOKIE_SAMESITE=none with Secure', () => {
   const https = { 'X-Forwarded-Proto': 'https' };
 
   beforeAll(async () => {
-    running = await startDemoApp({
-      SESSION_STORE: 'memory',
-      COOKIE_SECURE: 'true',
-      COOKIE_SAMESITE: 'none',
+    running = await startForRootApp({
+      store: { kind: 'memory' },
+      cookie: { secure: true, sameSite: 'none' },
       // supertest speaks plain HTTP from loopback, as nginx would after terminating TLS.
-      TRUST_PROXY: 'loopback',
+      trustProxy: 'loopback',
     });
   });
 

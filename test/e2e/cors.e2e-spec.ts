@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
 import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 
 const SPA = 'http://localhost:5173';
 const APP = 'https://app.example.com';
@@ -15,7 +16,7 @@ describe('CORS with credentials for CORS_ORIGINS only', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startDemoApp({ SESSION_STORE: 'memory', CORS_ORIGINS: `${SPA}, ${APP}` });
+    running = await startForRootApp({ store: { kind: 'memory' }, cors: { origins: [SPA, APP] } });
   });
 
   afterAll(async () => {
@@ -78,10 +79,24 @@ describe('CORS with credentials for CORS_ORIGINS only', () => {
 
 describe('CORS_ORIGINS', () => {
   it('adds no CORS headers when unset', async () => {
-    const running = await startDemoApp({ SESSION_STORE: 'memory' });
+    const running = await startForRootApp({ store: { kind: 'memory' } });
     try {
       const res = await request(running.server).get('/auth/me').set('Origin', SPA);
       expect(corsHeaders(res)).toEqual({});
+    } finally {
+      await running.close();
+    }
+  });
+
+  // The suite above passes `cors.origins` to forRoot; this keeps the variable's list on the
+  // environment path, spaces after the commas included.
+  it('reads a comma-separated list with spaces after the commas', async () => {
+    const running = await startDemoApp({ SESSION_STORE: 'memory', CORS_ORIGINS: `${SPA}, ${APP}` });
+    try {
+      for (const origin of [SPA, APP]) {
+        const res = await request(running.server).get('/auth/me').set('Origin', origin);
+        expect(res.headers['access-control-allow-origin']).toBe(origin);
+      }
     } finally {
       await running.close();
     }

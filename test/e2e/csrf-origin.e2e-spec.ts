@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { type RunningApp, type SignedIn, signIn, startDemoApp } from '../support/apps/demo-app.js';
+import { type RunningApp, type SignedIn, signIn } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 
 const ALLOWED = 'https://app.example.test';
 const HOST = 'api.example.test';
@@ -11,7 +12,7 @@ describe('CSRF origin check', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startDemoApp({ SESSION_STORE: 'memory', CORS_ORIGINS: ALLOWED });
+    running = await startForRootApp({ store: { kind: 'memory' }, cors: { origins: [ALLOWED] } });
   });
 
   afterAll(async () => {

@@ -8,8 +8,8 @@ import {
   sessionCookie,
   signedSessionCookie,
   signIn,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { freePort } from '../support/servers/ports.js';
 import { concretePath, unsafeRoutes } from '../support/http/routes.js';
 import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
@@ -22,10 +22,8 @@ describe('CSRF tokens on every unsafe route', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: redis.url,
-      SESSION_KEY_PREFIX: `e2e-csrf-${process.pid}:`,
+    running = await startForRootApp({
+      store: { kind: 'redis', url: redis.url, keyPrefix: `e2e-csrf-${process.pid}:` },
     });
   });
 
@@ -175,10 +173,8 @@ describe('CSRF tokens and session cookies are signed with separate keys', () => 
   beforeAll(async () => {
     // Redis is down: a cookie whose signature verifies costs a store lookup, which answers 503;
     // a forged signature is refused before any lookup, so the answer is a plain 401.
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
-      SESSION_STORE_TIMEOUT_MS: '300',
+    running = await startForRootApp({
+      store: { kind: 'redis', url: `redis://127.0.0.1:${await freePort()}`, timeoutMs: 300 },
     });
   });
 

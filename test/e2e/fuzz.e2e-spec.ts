@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { isSafeRedirect } from '../../src/core/http/safe-redirect.js';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
+import { loginCookie, type RunningApp, sessionIdOf } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { type CsrfHeaders, csrfHeaders } from '../support/http/csrf.js';
 import { freePort } from '../support/servers/ports.js';
 import { httpRequest, rawRequest } from '../support/http/raw-http.js';
@@ -25,13 +26,10 @@ describe('bad input never gets a 5xx, a crash, or a store write', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: redis.url,
-      SESSION_KEY_PREFIX: prefix,
+    running = await startForRootApp({
+      store: { kind: 'redis', url: redis.url, keyPrefix: prefix },
       // Fuzzed logins that pass validation must reach the password check, not a 429.
-      LOGIN_IP_MAX_FAILURES: '1000000',
-      LOGIN_ACCOUNT_MAX_FAILURES: '1000',
+      loginThrottle: { ipMaxFailures: 1_000_000, accountMaxFailures: 1000 },
     });
     port = await freePort();
     await running.app.listen(port, '127.0.0.1');

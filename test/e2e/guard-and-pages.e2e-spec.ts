@@ -6,8 +6,8 @@ import {
   loginCookie,
   type RunningApp,
   sessionCookie,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { formCsrf } from '../support/http/csrf.js';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -16,7 +16,7 @@ describe('SessionGuard and the demo pages over HTTP', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startDemoApp({ SESSION_STORE: 'memory' });
+    running = await startForRootApp({ store: { kind: 'memory' } });
   });
   afterAll(() => running?.close());
 

@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { HealthAppModule } from '../fixtures/health-app/app.module.js';
 import { nestLogs } from '../support/runner/capture-logger.js';
-import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import type { RunningApp } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 
 describe('GET /health with the Redis store', () => {
@@ -14,7 +15,7 @@ describe('GET /health with the Redis store', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    running = await startDemoApp({ SESSION_STORE: 'redis', REDIS_URL: redis.url });
+    running = await startForRootApp({ store: { kind: 'redis', url: redis.url } });
   });
 
   afterAll(async () => {

@@ -4,8 +4,8 @@ import {
   DEMO_PASSWORD,
   loginCookie,
   type RunningApp,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 import { attemptLogin } from '../support/http/requests.js';
 
@@ -19,10 +19,8 @@ describe('login throttling while Redis is stalled', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: redis.url,
-      SESSION_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
+    running = await startForRootApp({
+      store: { kind: 'redis', url: redis.url, timeoutMs: STORE_TIMEOUT_MS },
     });
   });
 

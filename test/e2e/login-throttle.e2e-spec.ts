@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
-import type { UserRecord } from '../../src/index.js';
+import type { LoginThrottleOptions, UserRecord } from '../../src/index.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
 import { TEST_SECRET } from '../support/apps/demo-app.js';
 import { startFixtureApp } from '../support/apps/fixture-app.js';
-import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import type { RunningApp } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { waitFor } from '../support/servers/redis-server.js';
-import { attemptLogin, changePassword, expectStatus, unsafeRequest } from '../support/http/requests.js';
+import {
+  attemptLogin,
+  changePassword,
+  expectStatus,
+  unsafeRequest,
+} from '../support/http/requests.js';
 import { loginCookie } from '../support/apps/demo-app.js';
 import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
 import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
@@ -15,15 +21,14 @@ const USERS = Array.from({ length: 8 }, (_, i) => ({
   email: `member${i}@example.com`,
   password: `the right passphrase ${i}`,
 }));
-const DEMO_USERS = USERS.map((u) => `${u.email}:${u.password}`).join(',');
 const WRONG = 'a wrong password';
 
 /** Small limits so the suite runs in seconds: 3 failures lock for 1 s, then 2 s at most. */
-const ACCOUNT_LIMITS = {
-  LOGIN_ACCOUNT_MAX_FAILURES: '3',
-  LOGIN_ACCOUNT_LOCKOUT: '1',
-  LOGIN_ACCOUNT_LOCKOUT_MAX: '2',
-  LOGIN_IP_MAX_FAILURES: '1000',
+const ACCOUNT_LIMITS: LoginThrottleOptions = {
+  accountMaxFailures: 3,
+  accountLockoutSeconds: 1,
+  accountMaxLockoutSeconds: 2,
+  ipMaxFailures: 1000,
 };
 
 describe('brute-force throttling of sign-in on Redis', () => {
@@ -32,11 +37,16 @@ describe('brute-force throttling of sign-in on Redis', () => {
   const prefix = `e2e-throttle-${process.pid}:`;
   let next = 0;
   const freshUser = () => USERS[next++];
-  const base = () => ({ SESSION_STORE: 'redis', REDIS_URL: redis.url, DEMO_USERS });
+  /** The app on this Redis with `loginThrottle`, its keys under `keyPrefix`. */
+  const start = (keyPrefix: string, loginThrottle: LoginThrottleOptions, trustProxy?: string) =>
+    startForRootApp(
+      { store: { kind: 'redis', url: redis.url, keyPrefix }, loginThrottle, trustProxy },
+      { users: USERS },
+    );
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    running = await startDemoApp({ ...base(), ...ACCOUNT_LIMITS, SESSION_KEY_PREFIX: prefix });
+    running = await start(prefix, ACCOUNT_LIMITS);
   });
 
   afterAll(async () => {
@@ -119,7 +129,7 @@ describe('brute-force throttling of sign-in on Redis', () => {
   it('checks one password at a time once an account has been locked: a burst gets one check', async () => {
     // An app of its own, so the only counters under its prefix are this account's.
     const own = `${prefix}burst:`;
-    const app = await startDemoApp({ ...base(), ...ACCOUNT_LIMITS, SESSION_KEY_PREFIX: own });
+    const app = await start(own, ACCOUNT_LIMITS);
     try {
       const email = `burst-after-lock-${process.pid}@example.com`;
       await fail(email, 3, app.server);
@@ -155,12 +165,7 @@ describe('brute-force throttling of sign-in on Redis', () => {
 
   it('holds whatever the client IP, and across instances that share Redis', async () => {
     const user = freshUser();
-    const proxied = await startDemoApp({
-      ...base(),
-      ...ACCOUNT_LIMITS,
-      SESSION_KEY_PREFIX: prefix,
-      TRUST_PROXY: 'loopback',
-    });
+    const proxied = await start(prefix, ACCOUNT_LIMITS, 'loopback');
     try {
       // Three failures through a trusted proxy, each from a different client IP…
       for (const ip of ['203.0.113.1', '203.0.113.2', '2001:db8::1']) {
@@ -208,15 +213,11 @@ describe('brute-force throttling of sign-in on Redis', () => {
   });
 
   describe('per client IP', () => {
-    // No TRUST_PROXY: X-Forwarded-For comes from the client and must be ignored.
-    const IP_LIMITS = { LOGIN_IP_MAX_FAILURES: '5', LOGIN_ACCOUNT_MAX_FAILURES: '100' };
+    // No trustProxy: X-Forwarded-For comes from the client and must be ignored.
+    const IP_LIMITS: LoginThrottleOptions = { ipMaxFailures: 5, accountMaxFailures: 100 };
 
     it('refuses the 6th failure from one IP whatever the account, even with a spoofed X-Forwarded-For, yet lets the right password in', async () => {
-      const app = await startDemoApp({
-        ...base(),
-        ...IP_LIMITS,
-        SESSION_KEY_PREFIX: `${prefix}ip1:`,
-      });
+      const app = await start(`${prefix}ip1:`, IP_LIMITS);
       try {
         for (let i = 1; i <= 5; i += 1) {
           const res = await attemptLogin(app.server, `guess${i}@example.com`, WRONG).set(
@@ -250,12 +251,7 @@ describe('brute-force throttling of sign-in on Redis', () => {
 
     // The control: behind a trusted proxy, X-Forwarded-For is the client, counted on its own.
     it('counts each client separately when X-Forwarded-For comes from a trusted proxy', async () => {
-      const app = await startDemoApp({
-        ...base(),
-        ...IP_LIMITS,
-        SESSION_KEY_PREFIX: `${prefix}ip2:`,
-        TRUST_PROXY: 'loopback',
-      });
+      const app = await start(`${prefix}ip2:`, IP_LIMITS, 'loopback');
       try {
         const from = (ip: string, email: string, password: string) =>
           attemptLogin(app.server, email, password).set('X-Forwarded-For', ip);
@@ -274,12 +270,7 @@ describe('brute-force throttling of sign-in on Redis', () => {
     });
 
     it('counts an IPv4-mapped IPv6 address, also written in hex, as its IPv4 address', async () => {
-      const app = await startDemoApp({
-        ...base(),
-        ...IP_LIMITS,
-        SESSION_KEY_PREFIX: `${prefix}ip3:`,
-        TRUST_PROXY: 'loopback',
-      });
+      const app = await start(`${prefix}ip3:`, IP_LIMITS, 'loopback');
       try {
         const from = (ip: string) =>
           attemptLogin(app.server, `guess@example.com`, WRONG).set('X-Forwarded-For', ip);
@@ -301,7 +292,10 @@ describe('brute-force throttling of sign-in on the memory store', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startDemoApp({ SESSION_STORE: 'memory', DEMO_USERS, ...ACCOUNT_LIMITS });
+    running = await startForRootApp(
+      { store: { kind: 'memory' }, loginThrottle: ACCOUNT_LIMITS },
+      { users: USERS },
+    );
   });
 
   afterAll(async () => {
@@ -328,7 +322,12 @@ describe.each(['postgres', 'redis-cluster'] as const)(
     beforeAll(async () => {
       backend = await startSessionBackend(store);
       for (let i = 0; i < 2; i += 1) {
-        apps.push(await startDemoApp({ ...backend.env, DEMO_USERS, ...ACCOUNT_LIMITS }));
+        apps.push(
+          await startForRootApp(
+            { store: backend.store(), loginThrottle: ACCOUNT_LIMITS },
+            { users: USERS },
+          ),
+        );
       }
     });
 

@@ -6,8 +6,8 @@ import {
   DEMO_PASSWORD,
   loginCookie,
   type RunningApp,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { unsafeRequest } from '../support/http/requests.js';
 
 /** A login body with an array nested `levels` deep in it: 3 kB at 1500 levels. */
@@ -26,7 +26,7 @@ describe('POST /auth/login input validation', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startDemoApp({ SESSION_STORE: 'memory' });
+    running = await startForRootApp({ store: { kind: 'memory' } });
   });
   afterAll(() => running?.close());
 

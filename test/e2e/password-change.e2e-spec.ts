@@ -4,9 +4,15 @@ import {
   type RunningApp,
   sessionCookie,
   sessionIdOf,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
-import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/http/requests.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
+import {
+  attemptLogin,
+  changePassword,
+  expectStatus,
+  getAs,
+  postAs,
+} from '../support/http/requests.js';
 import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
 import type { TestRedis } from '../support/servers/test-redis.js';
 
@@ -31,11 +37,10 @@ describe.each(STORES)('POST /auth/password on the %s store', (store) => {
   beforeAll(async () => {
     backend = await startSessionBackend(store);
     redis = backend.redis;
-    running = await startDemoApp({
-      ...backend.env,
-      SESSION_KEY_PREFIX: prefix,
-      DEMO_USERS: USERS.map((u) => `${u.email}:${u.password}`).join(','),
-    });
+    running = await startForRootApp(
+      { store: backend.store({ keyPrefix: prefix }) },
+      { users: USERS },
+    );
   });
 
   afterAll(async () => {

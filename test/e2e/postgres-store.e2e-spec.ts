@@ -6,13 +6,8 @@ import { resolveSessionOptions } from '../../src/core/options/session-options.re
 import { ensureSessionTable } from '../../src/stores/postgres/postgres-session.schema.js';
 import { createPostgresBackend } from '../../src/stores/postgres/postgres.backend.js';
 import { freePort } from '../support/servers/ports.js';
-import {
-  DEMO_LOGIN,
-  loginCookie,
-  type RunningApp,
-  sessionIdOf,
-  startDemoApp,
-} from '../support/apps/demo-app.js';
+import { DEMO_LOGIN, loginCookie, type RunningApp, sessionIdOf } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { csrfHeaders } from '../support/http/csrf.js';
 import { waitFor } from '../support/servers/redis-server.js';
 import { getSession, setSession } from '../support/apps/store-calls.js';
@@ -28,7 +23,7 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
 
   beforeAll(async () => {
     db = await startTestPostgres();
-    running = await startDemoApp({ SESSION_STORE: 'postgres', DATABASE_URL: db.url });
+    running = await startForRootApp({ store: { kind: 'postgres', url: db.url } });
   });
 
   afterAll(async () => {
@@ -186,10 +181,8 @@ describe('the PostgreSQL store (SESSION_STORE=postgres)', () => {
 // Outages are simulated with ports of our own: the machine's PostgreSQL is never stopped.
 describe('the PostgreSQL store when the database is down or stalled', () => {
   async function expectUnavailable(databaseUrl: string, timeoutMs: number): Promise<void> {
-    const running = await startDemoApp({
-      SESSION_STORE: 'postgres',
-      DATABASE_URL: databaseUrl,
-      SESSION_STORE_TIMEOUT_MS: String(timeoutMs),
+    const running = await startForRootApp({
+      store: { kind: 'postgres', url: databaseUrl, timeoutMs },
     });
     try {
       const started = Date.now();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import request from 'supertest';
-import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import type { RunningApp } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { freePort } from '../support/servers/ports.js';
 import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 
@@ -49,10 +50,7 @@ describe('a Redis connection reset during the client handshake', () => {
   // the app would answer 503 until restarted.
   it('reconnects instead of staying on the dead socket, so GET /health turns 200', async () => {
     const { port } = proxy.address() as { port: number };
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-    });
+    running = await startForRootApp({ store: { kind: 'redis', url: `redis://127.0.0.1:${port}` } });
     // The reconnect strategy waits at most 2 s between tries; a store check takes at most 1.5 s.
     await waitFor(
       async () => (await request(running.server).get('/health')).status === 200,

@@ -3,9 +3,17 @@
 // revocation.e2e-spec.ts forces each interleaving deterministically.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SessionSummary } from '../../src/index.js';
-import { type RunningApp, sessionCookie, startDemoApp } from '../support/apps/demo-app.js';
+import type { SessionTimeoutOptions } from '../../src/index.js';
+import { type RunningApp, sessionCookie } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { waitFor } from '../support/servers/redis-server.js';
-import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/http/requests.js';
+import {
+  attemptLogin,
+  changePassword,
+  expectStatus,
+  getAs,
+  postAs,
+} from '../support/http/requests.js';
 import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
 import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
@@ -24,11 +32,10 @@ describe.each(['memory', 'redis'] as const)('revocation races on the %s store', 
 
   beforeAll(async () => {
     backend = await startSessionBackend(store);
-    running = await startDemoApp({
-      ...backend.env,
-      SESSION_KEY_PREFIX: `e2e-race-${process.pid}:`,
-      DEMO_USERS: USERS.map((u) => `${u.email}:${u.password}`).join(','),
-    });
+    running = await startForRootApp(
+      { store: backend.store({ keyPrefix: `e2e-race-${process.pid}:` }) },
+      { users: USERS },
+    );
   });
 
   afterAll(async () => {
@@ -134,15 +141,12 @@ describe('the index on a real Redis', () => {
     await redis?.close();
   });
 
-  async function start(env: Record<string, string>): Promise<RunningApp> {
+  async function start(url: string, timeouts: SessionTimeoutOptions = {}): Promise<RunningApp> {
     await running?.close();
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: redis.url,
-      SESSION_KEY_PREFIX: prefix,
-      DEMO_USERS: `${user.email}:${user.password}`,
-      ...env,
-    });
+    running = await startForRootApp(
+      { store: { kind: 'redis', url, keyPrefix: prefix }, timeouts },
+      { users: [user] },
+    );
     return running;
   }
 
@@ -160,7 +164,7 @@ describe('the index on a real Redis', () => {
       '-zadd',
     ]);
     const url = redis.url.replace('redis://', 'redis://app:app-password@');
-    const app = await start({ REDIS_URL: url });
+    const app = await start(url);
     const res = await attemptLogin(app.server, user.email, user.password);
     expectStatus(res, 503, 'POST /auth/login without ZADD');
     expect((res.body as { code: string }).code).toBe('session_store_unavailable');
@@ -180,7 +184,7 @@ describe('the index on a real Redis', () => {
   });
 
   it('drops the entry of a session that idled out on the next sign-in, long before 12 h (point 13)', async () => {
-    const app = await start({ SESSION_IDLE_TIMEOUT: '2' });
+    const app = await start(redis.url, { idleSeconds: 2 });
     const key = `${prefix}user:{user-1}`;
     await redis.client.del(key);
     const first = await attemptLogin(app.server, user.email, user.password);

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
+import type { SessionTimeoutOptions } from '../../src/index.js';
+import { loginCookie, type RunningApp, sessionIdOf } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { waitFor } from '../support/servers/redis-server.js';
 import { expectStatus, firstAnswerNot200, getAs } from '../support/http/requests.js';
 import { storedSession } from '../support/apps/stored-sessions.js';
@@ -24,12 +26,10 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
     await redis?.close();
   });
 
-  const start = async (env: Record<string, string>) => {
-    running = await startDemoApp({
-      SESSION_STORE: store,
-      REDIS_URL: redis?.url,
-      SESSION_KEY_PREFIX: prefix,
-      ...env,
+  const start = async (timeouts: SessionTimeoutOptions) => {
+    running = await startForRootApp({
+      store: redis ? { kind: 'redis', url: redis.url, keyPrefix: prefix } : { kind: 'memory' },
+      timeouts,
     });
     return running;
   };
@@ -45,7 +45,7 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
   });
 
   it('ends a session left unused for SESSION_IDLE_TIMEOUT, but not one in use', async () => {
-    const app = await start({ SESSION_IDLE_TIMEOUT: '1' });
+    const app = await start({ idleSeconds: 1 });
     const cookie = await loginCookie(app.server);
     const sid = sessionIdOf(cookie);
 
@@ -72,7 +72,7 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
   });
 
   it('ends an active session SESSION_ABSOLUTE_TIMEOUT after sign-in: 401 and deleted', async () => {
-    const app = await start({ SESSION_ABSOLUTE_TIMEOUT: '2', SESSION_IDLE_TIMEOUT: '60' });
+    const app = await start({ absoluteSeconds: 2, idleSeconds: 60 });
     const signedInBefore = Date.now();
     const cookie = await loginCookie(app.server);
     const sid = sessionIdOf(cookie);
@@ -101,7 +101,7 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
   });
 
   it('sends a browser navigation with an expired session to the login page', async () => {
-    const app = await start({ SESSION_ABSOLUTE_TIMEOUT: '1', SESSION_IDLE_TIMEOUT: '60' });
+    const app = await start({ absoluteSeconds: 1, idleSeconds: 60 });
     const cookie = await loginCookie(app.server);
     const last = await firstAnswerNot200(
       () => getAs(app.server, cookie, '/profile').set('Accept', 'text/html'),
@@ -117,7 +117,7 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
   // check, which covers stores that expire lazily, independently of the store TTL.
   if (store === 'redis')
     it('refuses a session whose lastSeenAt is older than the idle timeout even if stored', async () => {
-      const app = await start({ SESSION_IDLE_TIMEOUT: '60' });
+      const app = await start({ idleSeconds: 60 });
       const cookie = await loginCookie(app.server);
       const key = prefix + sessionIdOf(cookie);
       const stored = JSON.parse((await redis!.client.get(key))!) as Record<string, number>;

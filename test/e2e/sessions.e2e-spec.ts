@@ -8,8 +8,8 @@ import {
   type RunningApp,
   sessionCookie,
   sessionIdOf,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import {
   attemptLogin,
   changePassword,
@@ -25,7 +25,10 @@ import type { TestRedis } from '../support/servers/test-redis.js';
 
 const OTHER_EMAIL = 'other@example.com';
 const OTHER_PASSWORD = 'another long passphrase';
-const USERS = `${DEMO_EMAIL}:${DEMO_PASSWORD},${OTHER_EMAIL}:${OTHER_PASSWORD}`;
+const USERS = [
+  { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+  { email: OTHER_EMAIL, password: OTHER_PASSWORD },
+];
 
 // Every store that keeps sessions: the index is a Redis sorted set per user (also on a cluster), a query
 // on the PostgreSQL session table, or a map in the embedded store.
@@ -36,16 +39,14 @@ describe.each(STORES)('session list and revoke on the %s store', (store) => {
   let redis: TestRedis | undefined;
   let running: RunningApp;
   const prefix = `e2e-sessions-${process.pid}:`;
-  const env = () => ({
-    ...backend.env,
-    SESSION_KEY_PREFIX: prefix,
-    DEMO_USERS: USERS,
-  });
 
   beforeAll(async () => {
     backend = await startSessionBackend(store);
     redis = backend.redis;
-    running = await startDemoApp(env());
+    running = await startForRootApp(
+      { store: backend.store({ keyPrefix: prefix }) },
+      { users: USERS },
+    );
   });
 
   afterAll(async () => {
@@ -254,11 +255,13 @@ describe.each(STORES)('session list and revoke on the %s store', (store) => {
   });
 
   it('needs a recent sign-in to revoke or change the password (401 reauth_required), not to list', async () => {
-    const app = await startDemoApp({
-      ...env(),
-      SESSION_KEY_PREFIX: `${prefix}reauth:`,
-      SESSION_RECENT_LOGIN_WINDOW: '1',
-    });
+    const app = await startForRootApp(
+      {
+        store: backend.store({ keyPrefix: `${prefix}reauth:` }),
+        timeouts: { recentLoginSeconds: 1 },
+      },
+      { users: USERS },
+    );
     try {
       const cookie = await loginCookie(app.server);
       // Right after sign-in the window is open.

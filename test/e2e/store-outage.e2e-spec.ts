@@ -7,8 +7,8 @@ import {
   loginCookie,
   type RunningApp,
   signedSessionCookie,
-  startDemoApp,
 } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { type CsrfHeaders, csrfHeaders } from '../support/http/csrf.js';
 import { freePort } from '../support/servers/ports.js';
 import { RedisServer, waitFor } from '../support/servers/redis-server.js';
@@ -62,10 +62,8 @@ describe('Redis outages: fail closed, recover without a restart', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.startPersistent();
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: redis.url,
-      SESSION_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
+    running = await startForRootApp({
+      store: { kind: 'redis', url: redis.url, timeoutMs: STORE_TIMEOUT_MS },
     });
     cookies = [];
     for (let i = 0; i < 4; i++) cookies.push(await loginCookie(running.server));
@@ -165,10 +163,8 @@ describe('booting while Redis is down', () => {
   it('boots, answers guarded routes 503 until Redis is up, then serves normally', async () => {
     const port = await freePort();
     const started = Date.now();
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-      SESSION_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
+    running = await startForRootApp({
+      store: { kind: 'redis', url: `redis://127.0.0.1:${port}`, timeoutMs: STORE_TIMEOUT_MS },
     });
     expect(Date.now() - started).toBeLessThan(5000);
     const someone = signedSessionCookie('a-session-that-may-exist');

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisClientType } from 'redis';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
+import type { SessionTimeoutOptions } from '../../src/index.js';
+import { loginCookie, type RunningApp, sessionIdOf } from '../support/apps/demo-app.js';
+import { startForRootApp } from '../support/apps/forroot-app.js';
 import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 import { expectStatus, getAs } from '../support/http/requests.js';
 
@@ -68,8 +70,8 @@ describe('touch throttling on Redis', () => {
     await redis?.stop();
   });
 
-  async function twentyReads(env: Record<string, string>): Promise<Record<string, number>> {
-    running = await startDemoApp({ SESSION_STORE: 'redis', REDIS_URL: redis.url, ...env });
+  async function twentyReads(timeouts: SessionTimeoutOptions): Promise<Record<string, number>> {
+    running = await startForRootApp({ store: { kind: 'redis', url: redis.url }, timeouts });
     const cookie = await loginCookie(running.server);
     await client.configResetStat();
     for (let i = 0; i < 20; i += 1) {
@@ -90,7 +92,7 @@ describe('touch throttling on Redis', () => {
   // The control: with throttling off the same reads write every time, so the count above
   // measures what it claims to.
   it('writes on every read when SESSION_TOUCH_FRACTION=0', async () => {
-    const calls = await twentyReads({ SESSION_TOUCH_FRACTION: '0' });
+    const calls = await twentyReads({ touchFraction: 0 });
     // One GET for the session and one for the user's credential version, which is cached for no
     // longer than the touch interval: here, not at all.
     expect(calls.get).toBe(40);
@@ -99,10 +101,9 @@ describe('touch throttling on Redis', () => {
 
   it('still extends the expiry once the touch interval has passed, with one SET', async () => {
     // Idle timeout 10 s, fraction 0.1: the expiry moves at most once a second.
-    running = await startDemoApp({
-      SESSION_STORE: 'redis',
-      REDIS_URL: redis.url,
-      SESSION_IDLE_TIMEOUT: '10',
+    running = await startForRootApp({
+      store: { kind: 'redis', url: redis.url },
+      timeouts: { idleSeconds: 10 },
     });
     const cookie = await loginCookie(running.server);
     const key = `sess:${sessionIdOf(cookie)}`;

@@ -1,12 +1,24 @@
+import type { SessionStoreOptions } from '../../../src/index.js';
 import { RedisCluster } from './redis-cluster.js';
 import { startTestPostgres, type TestPostgres } from './test-postgres.js';
 import { startTestRedis, type TestRedis } from './test-redis.js';
 
 export type SessionBackendKind = 'redis' | 'memory' | 'postgres' | 'redis-cluster';
 
-/** A running session backend and the environment that points the app at it. */
+/** What suites add to a store, the way SESSION_KEY_PREFIX and SESSION_STORE_TIMEOUT_MS do. */
+export interface StoreSettings {
+  /** Used by the Redis kinds only; memory and PostgreSQL have no prefix (as the env ignores it). */
+  keyPrefix?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * A running session backend, and what points an app at it: the environment (the demo) or the
+ * `store` option of `SessionModule.forRoot` (the forRoot fixture), which name the same store.
+ */
 export interface SessionBackend {
   env: Record<string, string | undefined>;
+  store(settings?: StoreSettings): SessionStoreOptions;
   /** Set for `redis`, so suites can look at keys. */
   redis?: TestRedis;
   /** Set for `postgres`, so suites can look at rows. */
@@ -21,12 +33,18 @@ export async function startSessionBackend(kind: SessionBackendKind): Promise<Ses
   switch (kind) {
     case 'redis': {
       const redis = await startTestRedis();
-      return { env: { SESSION_STORE: 'redis', REDIS_URL: redis.url }, redis, close: redis.close };
+      return {
+        env: { SESSION_STORE: 'redis', REDIS_URL: redis.url },
+        store: (settings = {}) => ({ kind: 'redis', url: redis.url, ...settings }),
+        redis,
+        close: redis.close,
+      };
     }
     case 'postgres': {
       const postgres = await startTestPostgres();
       return {
         env: { SESSION_STORE: 'postgres', DATABASE_URL: postgres.url },
+        store: ({ timeoutMs } = {}) => ({ kind: 'postgres', url: postgres.url, timeoutMs }),
         postgres,
         close: postgres.close,
       };
@@ -35,11 +53,20 @@ export async function startSessionBackend(kind: SessionBackendKind): Promise<Ses
       const cluster = await RedisCluster.start();
       return {
         env: { SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.nodes },
+        store: (settings = {}) => ({
+          kind: 'cluster',
+          nodes: cluster.nodes.split(','),
+          ...settings,
+        }),
         cluster,
         close: () => cluster.stop(),
       };
     }
     case 'memory':
-      return { env: { SESSION_STORE: 'memory' }, close: () => Promise.resolve() };
+      return {
+        env: { SESSION_STORE: 'memory' },
+        store: ({ timeoutMs } = {}) => ({ kind: 'memory', timeoutMs }),
+        close: () => Promise.resolve(),
+      };
   }
 }
