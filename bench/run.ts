@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readSettings, REPO_ROOT, type BenchSettings } from './config.js';
+import { writeChart } from './lib/chart.js';
 import { installEmergencyCleanup, stopAll } from './lib/processes.js';
 import { startPrivateRedis } from './lib/redis-server.js';
 import {
@@ -13,7 +14,8 @@ import {
   writeReport,
   type BenchReport,
 } from './lib/report.js';
-import { makeDemoUsers, startScenarioServers } from './lib/servers.js';
+import { credentialReads, makeDemoUsers, startScenarioServers } from './lib/servers.js';
+import { credentialCheckReport } from './phases/credential-check.js';
 import { runLoginPhase } from './phases/login.js';
 import { runMemoryPhase } from './phases/memory.js';
 import { runThroughput } from './phases/throughput.js';
@@ -49,7 +51,12 @@ async function runBench(settings: BenchSettings, logDir: string): Promise<BenchR
   const guardedRedis = servers.find((server) => server.name === 'guarded-redis');
   if (!guardedRedis) throw new Error('bench: the guarded-redis server is missing');
 
-  if (phases.has('throughput')) report.scenarios.push(...(await runThroughput(servers, settings)));
+  if (phases.has('throughput')) {
+    const throughput = await runThroughput(servers, settings, redis.url);
+    report.scenarios.push(...throughput);
+    const { touchIntervalMs } = await credentialReads(guardedRedis);
+    report.credentialVersionCheck = credentialCheckReport(throughput, touchIntervalMs);
+  }
   if (phases.has('login')) {
     report.scenarios.push(...(await runLoginPhase(guardedRedis, users.stormer, settings)));
   }
@@ -78,7 +85,12 @@ try {
   const report = await runBench(settings, logDir);
   report.machine.loadAverageAtEnd = loadAverage();
   writeReport(output, report);
-  console.log(`\n${formatTable(report)}\n\nwritten to ${output}`);
+  const chart = output.replace(/\.json$/, '') + '.svg';
+  const charted = await writeChart(chart, report);
+  console.log(
+    `\n${formatTable(report)}\n\nwritten to ${output}` +
+      (charted ? ` and ${chart}` : ' (no throughput phase, so no chart)'),
+  );
   succeeded = true;
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : String(error)}`);

@@ -28,14 +28,18 @@ export interface AutocannonResult {
   '2xx': number;
   statusCodeStats: Record<string, { count: number }>;
   latency: { p50: number; p99: number; average: number; max: number };
-  requests: { average: number; total: number };
+  /** `total` counts completed requests; `sent` also those still in flight when the run ended. */
+  requests: { average: number; total: number; sent: number };
 }
 
 export interface LoadRun {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** Requests answered. */
   requests: number;
+  /** Requests made, answered or not by the end of the run (a server may have handled them). */
+  sent: number;
 }
 
 const AUTOCANNON_CLI = join(REPO_ROOT, 'node_modules', 'autocannon', 'autocannon.js');
@@ -52,6 +56,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
+    sent: result.requests.sent,
   };
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { dirname } from 'node:path';
 import type { BenchSettings } from '../config.js';
+import type { CredentialCheckReport } from '../phases/credential-check.js';
 import type { ExtraScenario } from '../phases/login.js';
 import type { MemoryResult } from '../phases/memory.js';
 import type { ThroughputResult } from '../phases/throughput.js';
@@ -32,6 +33,8 @@ export interface BenchReport {
   settings: Omit<BenchSettings, 'phases' | 'keepLogs'> & { phases: string[] };
   scenarios: (ThroughputResult | ExtraScenario)[];
   memory?: MemoryResult;
+  /** Issue 14: guarded-redis next to its two bench-only variants of the version check. */
+  credentialVersionCheck?: CredentialCheckReport;
 }
 
 export function describeMachine(): Machine {
@@ -67,27 +70,38 @@ function cell(value: unknown, decimals: number, width: number): string {
   return text.padStart(width);
 }
 
+/** Counts per request keep their decimals: 1.00 next to 1.02 is the point. */
+function fixedCell(value: unknown, width: number): string {
+  return (typeof value === 'number' ? value.toFixed(2) : '').padStart(width);
+}
+
 function ratioCell(value: unknown): string {
   return (typeof value === 'number' ? `${value.toFixed(2)}×` : '').padStart(6);
 }
 
-/** The Markdown table the main README copies: one row per scenario, ratios to bare. */
+/** The Markdown tables docs/performance.md copies: one row per scenario, ratios to bare and naive. */
 export function formatTable(report: BenchReport): string {
-  const header = '| scenario | req/s | p50 ms | p99 ms | ratio to bare | p99 / bare p99 | notes |';
-  const rule = '|---|--:|--:|--:|--:|--:|---|';
+  const header =
+    '| scenario | req/s | p50 ms | p99 ms | ratio to bare | p99 / bare p99 | ratio to naive | ' +
+    'p99 / naive p99 | Redis cmds/req | notes |';
+  const rule = '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|';
   const rows = report.scenarios.map((scenario) => {
     const extra = scenario as ExtraScenario & Partial<ThroughputResult>;
     return [
-      `| ${scenario.name.padEnd(24)}`,
+      `| ${scenario.name.padEnd(25)}`,
       cell(scenario.reqPerSec, 0, 6),
       cell(scenario.p50Ms, 1, 6),
       cell(scenario.p99Ms, 1, 6),
       ratioCell(scenario.ratioToBare),
       ratioCell(extra.p99RatioToBare),
+      ratioCell(scenario.ratioToNaive),
+      ratioCell(extra.p99RatioToNaive),
+      fixedCell(extra.redisCommandsPerRequest, 5),
       ` ${notesFor(extra)} |`,
     ].join(' |');
   });
   const lines = [header, rule, ...rows];
+  if (report.credentialVersionCheck) lines.push('', ...credentialCheckTable(report));
   if (report.memory) {
     const memory = report.memory;
     lines.push(
@@ -99,6 +113,32 @@ export function formatTable(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+function credentialCheckTable(report: BenchReport): string[] {
+  const check = report.credentialVersionCheck!;
+  const rows = check.variants.map((variant) =>
+    [
+      `| ${variant.name.padEnd(25)}`,
+      cell(variant.reqPerSec, 0, 6),
+      cell(variant.p99Ms, 1, 6),
+      ratioCell(variant.ratioToGuardedRedis),
+      ratioCell(variant.p99RatioToGuardedRedis),
+      fixedCell(variant.redisCommandsPerRequest, 5),
+      fixedCell(variant.redisGetsPerRequest, 5),
+      ` ${variant.credentialVersionReads} in ${variant.requests} requests ` +
+        `(per round: ${variant.credentialVersionReadsPerRound.join(', ')}) |`,
+    ].join(' |'),
+  );
+  return [
+    `Credential-version check (version cached ${check.touchIntervalMs / 1000} s = the touch ` +
+      `interval, ${check.usersUnderLoad} user under load):`,
+    '',
+    '| variant | req/s | p99 ms | ratio to guarded-redis | p99 / guarded-redis p99 | ' +
+      'Redis cmds/req | GETs/req | version reads from the store |',
+    '|---|--:|--:|--:|--:|--:|--:|---|',
+    ...rows,
+  ];
 }
 
 function notesFor(scenario: ExtraScenario): string {

@@ -1,20 +1,42 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DIST_BENCH, REPO_ROOT } from '../config.js';
-import type { EventLoopDelay, EventLoopReply, EventLoopRequest } from './event-loop.js';
+import type {
+  CredentialCheckMode,
+  CredentialReads,
+  DemoReply,
+  DemoRequest,
+  EventLoopDelay,
+} from './demo-ipc.js';
 import { assertGuarded, loginForCookie, type Credentials } from './http.js';
 import { freePort } from '../../test/support/servers/ports.js';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 
-export type ThroughputScenario =
-  'bare' | 'express-session-baseline' | 'guarded-redis' | 'guarded-memory';
+/** The demo scenarios: which store each runs on and how it runs the credential-version check. */
+const DEMO_SCENARIOS = {
+  'guarded-redis': { store: 'redis', check: 'shipped' },
+  'guarded-memory': { store: 'memory', check: 'shipped' },
+  'guarded-redis-no-cv-check': { store: 'redis', check: 'off' },
+  'guarded-redis-cv-uncached': { store: 'redis', check: 'uncached' },
+} as const satisfies Record<string, { store: 'redis' | 'memory'; check: CredentialCheckMode }>;
 
-/** The interleaving order A B C D, and the order of the table. */
+type DemoScenario = keyof typeof DEMO_SCENARIOS;
+
+export type ThroughputScenario = 'bare' | 'express-session-baseline' | 'naive-nest' | DemoScenario;
+
+/**
+ * The interleaving order (A B C D E F G, A B C D E F G, …) and the order of the table: the four
+ * original scenarios keep their letters, then the naive Nest app and the two bench-only variants
+ * of guarded-redis that price the credential-version check.
+ */
 export const THROUGHPUT_SCENARIOS: readonly ThroughputScenario[] = [
   'bare',
   'express-session-baseline',
   'guarded-redis',
   'guarded-memory',
+  'naive-nest',
+  'guarded-redis-no-cv-check',
+  'guarded-redis-cv-uncached',
 ];
 
 export interface ScenarioServer {
@@ -24,6 +46,8 @@ export interface ScenarioServer {
   readonly benchPath: string;
   readonly loginPath: string | null;
   readonly process: ManagedProcess;
+  /** Runs under instrumented-main.ts, which answers DemoRequests over IPC. */
+  readonly instrumented: boolean;
   /** `name=value` of a live session, set after login; null for the bare route. */
   cookie: string | null;
 }
@@ -81,8 +105,17 @@ async function launch(name: ThroughputScenario, context: ServerContext): Promise
     );
     return whenReady(name, baseUrl, '/me', '/login', managed, '/health');
   }
+  if (name === 'naive-nest') {
+    // Database 2: connect-redis's default prefix is the demo's `sess:`.
+    env.REDIS_URL = `${context.redisUrl}/2`;
+    const managed = startProcess(name, process.execPath, [script('naive-nest.js')], options);
+    // The app has no public route: it is up once its guard refuses an anonymous GET /me.
+    return whenReady(name, baseUrl, '/me', '/login', managed, '/me', 401);
+  }
   const { reader, stormer } = context.users;
-  env.SESSION_STORE = name === 'guarded-redis' ? 'redis' : 'memory';
+  const demo = DEMO_SCENARIOS[name];
+  env.SESSION_STORE = demo.store;
+  env.BENCH_CV_CHECK = demo.check;
   env.REDIS_URL = context.redisUrl;
   env.DEMO_USERS = [reader, stormer].map((user) => `${user.email}:${user.password}`).join(',');
   env.BENCH_DEMO_ENTRY = resolve(REPO_ROOT, 'dist', 'main.js');
@@ -100,9 +133,11 @@ async function whenReady(
   loginPath: string | null,
   managed: ManagedProcess,
   readyPath: string,
+  readyStatus = 200,
 ): Promise<ScenarioServer> {
-  await waitForHttp(managed, baseUrl + readyPath);
-  return { name, baseUrl, benchPath, loginPath, process: managed, cookie: null };
+  await waitForHttp(managed, baseUrl + readyPath, readyStatus);
+  const instrumented = name in DEMO_SCENARIOS;
+  return { name, baseUrl, benchPath, loginPath, process: managed, instrumented, cookie: null };
 }
 
 /**
@@ -128,25 +163,37 @@ export function askEventLoop(
   server: ScenarioServer,
   request: { type: 'eld-stop' },
 ): Promise<EventLoopDelay>;
-export function askEventLoop(
+export async function askEventLoop(
   server: ScenarioServer,
-  request: EventLoopRequest,
+  request: { type: 'eld-start' } | { type: 'eld-stop' },
 ): Promise<EventLoopDelay | void> {
+  const message = await askDemo(server, request);
+  if (message.type !== 'eld') return;
+  const { p50Ms, p99Ms, maxMs, meanMs } = message;
+  return { p50Ms, p99Ms, maxMs, meanMs };
+}
+
+/** How many credential versions the instrumented demo has read from its store so far. */
+export async function credentialReads(server: ScenarioServer): Promise<CredentialReads> {
+  const message = await askDemo(server, { type: 'cv-reads' });
+  if (message.type !== 'cv-reads')
+    throw new Error(`bench: ${server.name} answered ${message.type}`);
+  return { reads: message.reads, touchIntervalMs: message.touchIntervalMs };
+}
+
+/** One question to the instrumented demo and its answer; the bench asks one at a time. */
+function askDemo(server: ScenarioServer, request: DemoRequest): Promise<DemoReply> {
+  if (!server.instrumented) throw new Error(`bench: ${server.name} is not instrumented`);
   const { child } = server.process;
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
       reject(new Error(`bench: ${server.name} did not answer ${request.type} over IPC`));
     }, 5000);
-    function onMessage(message: EventLoopReply): void {
+    function onMessage(message: DemoReply): void {
       clearTimeout(timer);
       child.off('message', onMessage);
-      if (message.type === 'eld') {
-        const { p50Ms, p99Ms, maxMs, meanMs } = message;
-        resolvePromise({ p50Ms, p99Ms, maxMs, meanMs });
-      } else {
-        resolvePromise();
-      }
+      resolvePromise(message);
     }
     child.on('message', onMessage);
     child.send(request);
