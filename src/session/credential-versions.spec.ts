@@ -49,6 +49,38 @@ const session = (credentialVersion?: number): Partial<SessionData> => ({
 });
 
 describe('CredentialVersions', () => {
+  it('lets the checks of one user that miss the cache together share one read', async () => {
+    const { credentials, counter } = versionedStore();
+    const checks = Array.from({ length: 50 }, () => credentials.isCurrent(session(0)));
+    expect(await Promise.all(checks)).toEqual(Array(50).fill(true));
+    expect(counter.reads).toBe(1);
+  });
+
+  it('never lets a check that starts after a raise join a read begun before it', async () => {
+    const { credentials, versions, store } = versionedStore();
+    // Hold the first read until the raise is done, so it answers the old version late.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const read = store.credentialVersion.bind(store);
+    let first = true;
+    store.credentialVersion = async (userId: string) => {
+      const version = await read(userId);
+      if (first) {
+        first = false;
+        await held;
+      }
+      return version;
+    };
+    const before = credentials.isCurrent(session(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    await credentials.bump('u1');
+    const after = credentials.isCurrent(session(0));
+    release();
+    // The check begun before the raise saw version 0; the one after it must see 1.
+    expect([await before, await after]).toEqual([true, false]);
+    expect(versions.get('u1')).toBe(1);
+  });
+
   it('reads the version once per touch interval for the requests of one user', async () => {
     const { credentials, counter } = versionedStore();
     for (let i = 0; i < 5; i++) expect(await credentials.isCurrent(session(0))).toBe(true);

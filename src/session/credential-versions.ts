@@ -18,11 +18,15 @@ const CACHED_USERS = 10_000;
  * for no longer than the touch interval and dropped here when this process raises it. Another
  * instance's raise is seen within that interval; the revocations also delete every session the
  * index lists, which ends those at once everywhere. A session that carries a newer version than
- * the cache holds (raised on another instance) triggers a fresh read, never an end.
+ * the cache holds (raised on another instance) triggers a fresh read, never an end. Checks of
+ * one user that miss the cache together share one read, so a user with many requests in flight
+ * costs one read per interval, not one per request.
  */
 @Injectable()
 export class CredentialVersions {
   private readonly cache?: LRUCache<string, number>;
+  /** Reads under way for checks, by user; a raise drops its user's, so no later check joins it. */
+  private readonly reading = new Map<string, Promise<number | undefined>>();
 
   constructor(
     @Inject(SESSION_STORE) private readonly store: SessionStore,
@@ -48,9 +52,11 @@ export class CredentialVersions {
   /** Raises the user's version, so every session made before it ends at its next request. */
   async bump(userId: string): Promise<number | undefined> {
     this.cache?.delete(userId);
+    this.reading.delete(userId);
     const version = await this.store.bumpCredentialVersion(userId);
     // A read that started before the raise may have cached the old value meanwhile.
     this.cache?.delete(userId);
+    this.reading.delete(userId);
     return version;
   }
 
@@ -60,6 +66,18 @@ export class CredentialVersions {
     if (userId === undefined || !this.enabled) return true;
     const recorded = session.credentialVersion ?? 0;
     if (this.cache?.get(userId) === recorded) return true;
-    return (await this.fresh(userId)) === recorded;
+    return (await this.sharedRead(userId)) === recorded;
+  }
+
+  /** `fresh(userId)`, joined by every check of that user that comes while it is under way. */
+  private sharedRead(userId: string): Promise<number | undefined> {
+    let read = this.reading.get(userId);
+    if (!read) {
+      read = this.fresh(userId).finally(() => {
+        if (this.reading.get(userId) === read) this.reading.delete(userId);
+      });
+      this.reading.set(userId, read);
+    }
+    return read;
   }
 }
