@@ -32,7 +32,9 @@ for (const [group, entries] of Object.entries(GROUPS)) {
       if (DETECTED.has(mutant.status)) detected += 1;
       else if (UNDETECTED.has(mutant.status)) {
         undetected += 1;
-        survivors.push(`${group}: ${path}:${line} ${mutant.mutatorName} ${mutant.status}`);
+        survivors.push(
+          `${group}: ${path}:${line} ${mutant.status} ${mutant.mutatorName} → ${mutant.replacement}`,
+        );
       }
     }
   }

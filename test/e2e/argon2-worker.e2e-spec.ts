@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { PasswordHasher } from '../../src/index.js';
+import { PasswordHasher, SessionAuthException } from '../../src/index.js';
 import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
 import { nestLogs } from '../support/capture-logger.js';
 import { csrfHeaders } from '../support/csrf.js';
@@ -18,6 +18,15 @@ class MissingWorkerHasher extends PasswordHasher {
 /** The same, with the script removed after boot: the boot check passed, the pool fails. */
 class WorkerGoneAfterBootHasher extends MissingWorkerHasher {
   override async onModuleInit(): Promise<void> {}
+}
+
+/** A pool that fails every check, as PasswordHasher reports it, until the test mends it. */
+class FlakyHasher extends PasswordHasher {
+  static failing = true;
+  override verify(hash: string, password: string): Promise<boolean> {
+    if (!FlakyHasher.failing) return super.verify(hash, password);
+    return Promise.reject(new SessionAuthException('password_hasher_unavailable'));
+  }
 }
 
 describe('the argon2 worker pool', () => {
@@ -67,6 +76,34 @@ describe('the argon2 worker pool', () => {
         expect(login.body.code).toBe('password_hasher_unavailable');
       }
       expect((await request(server).get('/open')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts no failure while it fails: the account is not locked once it works again', async () => {
+    FlakyHasher.failing = true;
+    const app = await boot(FlakyHasher);
+    try {
+      const server = app.getHttpServer() as Server;
+      // More than the 5 failures in a row that lock an account.
+      for (let attempt = 0; attempt < 7; attempt++) {
+        const login = await request(server)
+          .post('/auth/login')
+          .set(await csrfHeaders(server))
+          .send(FIXTURE_USER);
+        expect({ attempt, status: login.status, code: login.body.code }).toEqual({
+          attempt,
+          status: 503,
+          code: 'password_hasher_unavailable',
+        });
+      }
+      FlakyHasher.failing = false;
+      const login = await request(server)
+        .post('/auth/login')
+        .set(await csrfHeaders(server))
+        .send(FIXTURE_USER);
+      expect(login.status).toBe(200);
     } finally {
       await app.close();
     }
