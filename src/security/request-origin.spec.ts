@@ -60,7 +60,7 @@ describe('isAllowedSource', () => {
     expect(allowed({ Origin: 'https://evil.example', Referer: 'http://app.example/' })).toBe(false);
   });
 
-  it("refuses Origin: null and a malformed Referer without Origin: neither skips the check", () => {
+  it('refuses Origin: null and a malformed Referer without Origin: neither skips the check', () => {
     expect(allowed({ Origin: 'null' })).toBe(false);
     expect(allowed({ Referer: 'not a url' })).toBe(false);
     expect(allowed({ Referer: '//app.example/profile' })).toBe(false);
@@ -76,7 +76,7 @@ describe('isAllowedSource', () => {
 });
 
 describe('allowedOrigins', () => {
-  it("is cors.origins as a set, built once per options object", () => {
+  it('is cors.origins as a set, built once per options object', () => {
     const options = resolveSessionOptions({
       secrets: ['s'],
       cors: { origins: ['https://spa.example'] },
