@@ -7,8 +7,8 @@ import {
   startDemoApp,
 } from '../support/demo-app.js';
 import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/requests.js';
+import { isStored } from '../support/stored-sessions.js';
 import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import type { TestRedis } from '../support/test-redis.js';
 
 /** One user per test, so a changed password never leaks into the next test. */
 const USERS = Array.from({ length: 8 }, (_, i) => ({
@@ -21,7 +21,6 @@ const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
 
 describe.each(STORES)('POST /auth/password on the %s store', (store) => {
   let backend: SessionBackend;
-  let redis: TestRedis | undefined;
   let running: RunningApp;
   const prefix = `e2e-password-${process.pid}:`;
   let next = 0;
@@ -30,7 +29,6 @@ describe.each(STORES)('POST /auth/password on the %s store', (store) => {
 
   beforeAll(async () => {
     backend = await startSessionBackend(store);
-    redis = backend.redis;
     running = await startDemoApp({
       ...backend.env,
       SESSION_KEY_PREFIX: prefix,
@@ -68,7 +66,7 @@ describe.each(STORES)('POST /auth/password on the %s store', (store) => {
     for (const cookie of others) {
       expectStatus(await getAs(server(), cookie, '/auth/me'), 401, 'GET /auth/me, other session');
     }
-    if (redis) expect(await redis.client.exists(prefix + sessionIdOf(current))).toBe(0);
+    expect(await isStored(running, sessionIdOf(current))).toBe(false);
 
     expectStatus(
       await attemptLogin(server(), user.email, NEW_PASSWORD),
