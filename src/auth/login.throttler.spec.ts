@@ -242,7 +242,7 @@ describe('LoginThrottler', () => {
   });
 
   it('charges nothing for an attempt refused while another one on the account is checked', async () => {
-    const { throttler: t, limiters } = throttler();
+    const { throttler: t, limiters, audited } = throttler();
     const req = fromIp('203.0.113.14');
     const ip = ipKey('203.0.113.14');
     for (let i = 0; i < 3; i += 1) await t.guard(req, 'acct', wrong).catch(() => undefined);
@@ -256,6 +256,12 @@ describe('LoginThrottler', () => {
     }
     expect(await pointsOf(limiters, 'login-failures:ip', ip)).toBe(ipBefore);
     expect(await pointsOf(limiters, 'login-attempts:account', 'acct')).toBe(1);
+    // Told to come back in a second, when the check in progress has surely ended.
+    const busy = (await t
+      .guard(req, 'acct', right)
+      .catch((e: unknown) => e)) as SessionAuthException;
+    expect(busy.headers['Retry-After']).toBe('1');
+    expect(audited.at(-1)).toMatchObject({ reason: 'account_locked', accountHash: 'acct' });
     first.release();
     expect(await codeOf(inFlight)).toBe('ok');
   });
@@ -271,10 +277,12 @@ describe('LoginThrottler', () => {
   });
 
   it("answers 503 when the counters' store fails, never a 429 without a wait", async () => {
-    const failing = (reason: unknown) => () =>
-      ({
-        consume: () => Promise.reject(reason),
-      }) as unknown as RateLimiterAbstract;
+    // Only consume breaks: the rest answers, as when the store returns what no limit can be.
+    const failing = (reason: unknown) => (spec: RateLimiterSpec) => {
+      const limiter = new RateLimiterMemory(spec);
+      limiter.consume = () => Promise.reject(reason);
+      return limiter;
+    };
     for (const reason of [new Error('ECONNREFUSED'), new RateLimiterRes(0, Number.NaN)]) {
       const { throttler: t } = throttler({}, failing(reason));
       const err = (await t
@@ -317,5 +325,9 @@ describe('passwordCheckFailure', () => {
     const fault = passwordCheckFailure(new Error('directory down')) as SessionAuthException;
     expect(fault.code).toBe('password_hasher_unavailable');
     expect(fault.getStatus()).toBe(503);
+    // The cause stays on the exception for logs and debuggers; the body never shows it.
+    const cause = new Error('directory down');
+    expect(passwordCheckFailure(cause).cause).toBe(cause);
+    expect(JSON.stringify(passwordCheckFailure(cause).getResponse())).not.toContain('directory');
   });
 });

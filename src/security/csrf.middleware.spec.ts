@@ -160,7 +160,9 @@ describe('CsrfMiddleware', () => {
     const form = { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '9' };
 
     it('reads the _csrf field and removes it, so DTO whitelists pass', () => {
-      const body = { [CSRF_FORM_FIELD]: anonymous, email: 'a@b.c' };
+      // The field's name is what the demo's forms and docs use, so it is spelled out here.
+      expect(CSRF_FORM_FIELD).toBe('_csrf');
+      const body = { _csrf: anonymous, email: 'a@b.c' };
       const res = run({ headers: { ...form, Cookie: `${COOKIE}=${anonymous}` }, body });
       expect(res.passed).toBe(true);
       expect(res.body).toEqual({ email: 'a@b.c' });
@@ -200,6 +202,8 @@ describe('readCookie', () => {
     expect(readCookie('XSRF-TOKEN=first; XSRF-TOKEN=second', 'XSRF-TOKEN')).toBe('first');
     expect(readCookie(' XSRF-TOKEN = v ', 'XSRF-TOKEN')).toBe('v');
     expect(readCookie('MY-XSRF-TOKEN=no; XSRF-TOKEN-2=no', 'XSRF-TOKEN')).toBeUndefined();
+    // A part without '=' names no cookie, even when it starts with the name.
+    expect(readCookie('XSRF-TOKENx; a=1', 'XSRF-TOKEN')).toBeUndefined();
   });
 
   it('keeps a value that is not valid percent-encoding as it is', () => {
