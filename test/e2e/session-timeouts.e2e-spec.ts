@@ -84,15 +84,14 @@ describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', 
 
     // In use until shortly before the deadline (sign-in + 2 s): every answer that came back
     // before it is 200, however active; the idle timeout never comes close.
-    let answers = 0;
+    const beforeDeadline: number[] = [];
     while (Date.now() < signedInAfter + 1900) {
-      const res = await getAs(app.server, cookie, '/auth/me');
-      if (Date.now() < signedInAfter + 2000) {
-        expectStatus(res, 200, 'GET /auth/me before the absolute timeout');
-        answers += 1;
-      }
+      const { status } = await getAs(app.server, cookie, '/auth/me');
+      // An answer that came back after the deadline may have been made after it too.
+      if (Date.now() < signedInAfter + 2000) beforeDeadline.push(status);
     }
-    expect(answers).toBeGreaterThan(5);
+    expect(beforeDeadline.length).toBeGreaterThan(5);
+    expect(beforeDeadline.filter((status) => status !== 200)).toEqual([]);
 
     // Once the deadline has passed, the very next request is refused, and the session deleted.
     await untilTime(signedInBy + 2000);
