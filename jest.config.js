@@ -13,8 +13,8 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
   // Nest's logs, console.* and spawned apps' output are kept per test and printed only when the
   // test fails (TEST_LOGS=1 prints them as they come).
-  testEnvironment: '<rootDir>/test/support/quiet-output.environment.ts',
-  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-output.setup.ts'],
+  testEnvironment: '<rootDir>/test/support/runner/quiet-output.environment.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/runner/quiet-output.setup.ts'],
   // Stryker's sandboxes (npm run test:mutation) hold a copy of every file: never tests or modules.
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
 };
@@ -23,7 +23,7 @@ export default {
   // Bounds every test and hook (hooks take testTimeout too), so no await can hang the run.
   testTimeout: 30_000,
   // And if something a test started stays open after the last test, end the run with its name.
-  globalTeardown: '<rootDir>/test/support/exit-watchdog.global-teardown.ts',
+  globalTeardown: '<rootDir>/test/support/runner/exit-watchdog.global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
@@ -34,8 +34,8 @@ export default {
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.e2e-spec.ts'],
       // One Chromium for all browser test files (each test opens its own fresh context).
-      globalSetup: '<rootDir>/test/support/chromium.global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/chromium.global-teardown.ts',
+      globalSetup: '<rootDir>/test/support/browser/chromium.global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/browser/chromium.global-teardown.ts',
     },
   ],
 };

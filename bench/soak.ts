@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './config.js';
 import { anonymousCsrfHeaders } from './lib/http.js';
-import { freePort } from '../test/support/free-port.js';
+import { freePort } from '../test/support/servers/ports.js';
 import { installEmergencyCleanup, startProcess, stopAll, waitForHttp } from './lib/processes.js';
 import { startPrivateRedis } from './lib/redis-server.js';
 

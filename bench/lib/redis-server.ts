@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../test/support/free-port.js';
-import { redisAnswers } from '../../test/support/redis-server.js';
+import { freePort } from '../../test/support/servers/ports.js';
+import { redisAnswers } from '../../test/support/servers/redis-server.js';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
 
 export interface PrivateRedis {

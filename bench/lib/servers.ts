@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DIST_BENCH, REPO_ROOT } from '../config.js';
 import type { EventLoopDelay, EventLoopReply, EventLoopRequest } from './event-loop.js';
 import { assertGuarded, loginForCookie, type Credentials } from './http.js';
-import { freePort } from '../../test/support/free-port.js';
+import { freePort } from '../../test/support/servers/ports.js';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 
 export type ThroughputScenario =

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { listenDemoApp, type ListeningApp } from '../support/browser-app.js';
-import { openBrowser } from '../support/chromium.js';
-import { DEMO_EMAIL, DEMO_PASSWORD } from '../support/demo-app.js';
+import { listenDemoApp, type ListeningApp } from '../support/browser/browser-app.js';
+import { openBrowser } from '../support/browser/chromium.js';
+import { DEMO_EMAIL, DEMO_PASSWORD } from '../support/apps/demo-app.js';
 
 // The server-rendered flow in a real browser: plain forms, redirects, the CSRF field, helmet.
 describe('the HTML login flow in Chromium', () => {

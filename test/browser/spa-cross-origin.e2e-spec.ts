@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSpaServer, type RunningSpaServer } from '../../src/demo/spa-server.js';
-import { listenDemoApp, type ListeningApp } from '../support/browser-app.js';
-import { openBrowser } from '../support/chromium.js';
-import { DEMO_EMAIL } from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
+import { listenDemoApp, type ListeningApp } from '../support/browser/browser-app.js';
+import { openBrowser } from '../support/browser/chromium.js';
+import { DEMO_EMAIL } from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
 import {
   openSignedOutSpa,
   recordApiCalls,
@@ -13,7 +13,7 @@ import {
   signInThroughSpa,
   signOutThroughSpa,
   spaError,
-} from '../support/spa-page.js';
+} from '../support/browser/spa-page.js';
 
 // app.example.com → api.example.com in miniature: the SPA on localhost:<spa>, the API on
 // localhost:<api>. Two ports of one host are different origins but the same site, so the

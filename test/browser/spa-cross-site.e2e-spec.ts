@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSpaServer, type RunningSpaServer } from '../../src/demo/spa-server.js';
-import { listenDemoApp, type ListeningApp } from '../support/browser-app.js';
-import { selfSignedTls } from '../support/certificate.js';
-import { launchChromiumAllowingThirdPartyCookies } from '../support/chromium.js';
-import { DEMO_EMAIL } from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
+import { listenDemoApp, type ListeningApp } from '../support/browser/browser-app.js';
+import { selfSignedTls } from '../support/servers/certificate.js';
+import { launchChromiumAllowingThirdPartyCookies } from '../support/browser/chromium.js';
+import { DEMO_EMAIL } from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
 import {
   openSignedOutSpa,
   recordApiCalls,
@@ -12,7 +12,7 @@ import {
   signInThroughSpa,
   signOutThroughSpa,
   spaError,
-} from '../support/spa-page.js';
+} from '../support/browser/spa-page.js';
 
 // Another site altogether: the SPA on https://127.0.0.1:<spa>, the API on https://localhost:<api>
 // (different hosts, so different sites). The cookies must be SameSite=None, which requires

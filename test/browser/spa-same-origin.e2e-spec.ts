@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { listenDemoApp, type ListeningApp } from '../support/browser-app.js';
-import { openBrowser } from '../support/chromium.js';
-import { DEMO_EMAIL } from '../support/demo-app.js';
-import { waitFor } from '../support/redis-server.js';
+import { listenDemoApp, type ListeningApp } from '../support/browser/browser-app.js';
+import { openBrowser } from '../support/browser/chromium.js';
+import { DEMO_EMAIL } from '../support/apps/demo-app.js';
+import { waitFor } from '../support/servers/redis-server.js';
 import {
   openSignedOutSpa,
   recordApiCalls,
   signInThroughSpa,
   signOutThroughSpa,
   spaError,
-} from '../support/spa-page.js';
+} from '../support/browser/spa-page.js';
 
 // The SPA served by the API itself (/spa/): no CORS at all, and axios moves the token from the
 // XSRF-TOKEN cookie into the X-XSRF-TOKEN header on its own.

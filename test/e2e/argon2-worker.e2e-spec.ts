@@ -10,10 +10,10 @@ import {
   type UserDirectory,
 } from '../../src/index.js';
 import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
-import { nestLogs } from '../support/capture-logger.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { TEST_SECRET, withEnv } from '../support/demo-app.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { nestLogs } from '../support/runner/capture-logger.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { TEST_SECRET, withEnv } from '../support/apps/demo-app.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 /** An install whose argon2 worker script is gone (a build that did not copy it). */
 class MissingWorkerHasher extends PasswordHasher {

@@ -6,9 +6,9 @@ import {
   AuditRecorder,
   RecordingUserDirectory,
 } from '../fixtures/accounts/app.module.js';
-import { CaptureLogger } from '../support/capture-logger.js';
-import { TEST_SECRET, type RunningApp, sessionCookie, sessionIdOf } from '../support/demo-app.js';
-import { startFixtureApp } from '../support/fixture-app.js';
+import { CaptureLogger } from '../support/runner/capture-logger.js';
+import { TEST_SECRET, type RunningApp, sessionCookie, sessionIdOf } from '../support/apps/demo-app.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
 import {
   attemptLogin,
   changePassword,
@@ -16,8 +16,8 @@ import {
   expectStatus,
   getAs,
   postAs,
-} from '../support/requests.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+} from '../support/http/requests.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const EMAIL = 'audited@example.com';
 const PASSWORD = 'the audited passphrase';

@@ -8,11 +8,11 @@ import {
   sessionCookie,
   sessionIdOf,
   startDemoApp,
-} from '../support/demo-app.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { isStored } from '../support/stored-sessions.js';
-import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import type { TestRedis } from '../support/test-redis.js';
+} from '../support/apps/demo-app.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { isStored } from '../support/apps/stored-sessions.js';
+import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
+import type { TestRedis } from '../support/servers/test-redis.js';
 
 // One suite, run over each store a user can pick in development and production.
 const stores = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;

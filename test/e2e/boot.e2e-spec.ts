@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import request from 'supertest';
-import { csrfHeaders, fetchCsrfHeaders } from '../support/csrf.js';
-import { freePort } from '../support/free-port.js';
-import { waitFor } from '../support/redis-server.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, startDemoApp, TEST_SECRET } from '../support/demo-app.js';
-import { lineRecorder } from '../support/test-log.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { csrfHeaders, fetchCsrfHeaders } from '../support/http/csrf.js';
+import { freePort } from '../support/servers/ports.js';
+import { waitFor } from '../support/servers/redis-server.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, startDemoApp, TEST_SECRET } from '../support/apps/demo-app.js';
+import { lineRecorder } from '../support/runner/test-log.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const STRONG_SECRET = 'Zq7-rT2mK9vXw4Lp1Bn8Hc5Jd0Fg3Sa6Ye_Ui';
 

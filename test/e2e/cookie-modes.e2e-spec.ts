@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { CSRF_COOKIE, CSRF_HEADER, csrfHeaders, HOST_CSRF_COOKIE } from '../support/csrf.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, type RunningApp, startDemoApp } from '../support/demo-app.js';
+import { CSRF_COOKIE, CSRF_HEADER, csrfHeaders, HOST_CSRF_COOKIE } from '../support/http/csrf.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
 
 const credentials = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
-import { type RunningApp, startDemoApp } from '../support/demo-app.js';
+import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
 
 const SPA = 'http://localhost:5173';
 const APP = 'https://app.example.com';

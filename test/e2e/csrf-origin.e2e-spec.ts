@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { type RunningApp, type SignedIn, signIn, startDemoApp } from '../support/demo-app.js';
+import { type RunningApp, type SignedIn, signIn, startDemoApp } from '../support/apps/demo-app.js';
 
 const ALLOWED = 'https://app.example.test';
 const HOST = 'api.example.test';

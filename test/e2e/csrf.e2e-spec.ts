@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { cookieValue, CSRF_COOKIE, CSRF_HEADER, csrfHeaders } from '../support/csrf.js';
+import { cookieValue, CSRF_COOKIE, CSRF_HEADER, csrfHeaders } from '../support/http/csrf.js';
 import {
   DEMO_EMAIL,
   DEMO_PASSWORD,
@@ -9,10 +9,10 @@ import {
   signedSessionCookie,
   signIn,
   startDemoApp,
-} from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
-import { concretePath, unsafeRoutes } from '../support/routes.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+} from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
+import { concretePath, unsafeRoutes } from '../support/http/routes.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const CSRF_CODES = ['csrf_token_missing', 'csrf_token_invalid', 'csrf_origin_refused'];
 

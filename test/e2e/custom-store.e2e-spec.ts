@@ -7,9 +7,9 @@ import {
   MapSessionBackend,
 } from '../fixtures/custom-store/app.module.js';
 import { SessionStoreHealthIndicator, type SessionSummary } from '../../src/index.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { type RunningApp, sessionIdOf, signIn, TEST_SECRET } from '../support/demo-app.js';
-import { startFixtureApp } from '../support/fixture-app.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { type RunningApp, sessionIdOf, signIn, TEST_SECRET } from '../support/apps/demo-app.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
 
 describe('an app-supplied session backend (store kind custom)', () => {
   const backend = new MapSessionBackend();

@@ -10,10 +10,10 @@ import {
   PASSWORD,
 } from '../fixtures/extended-app/app.module.js';
 import { OWN_USER, OwnRoutesAppModule } from '../fixtures/own-routes/app.module.js';
-import { CSRF_COOKIE, csrfHeaders } from '../support/csrf.js';
-import { sessionCookie } from '../support/demo-app.js';
-import { startFixtureApp } from '../support/fixture-app.js';
-import type { RunningApp } from '../support/demo-app.js';
+import { CSRF_COOKIE, csrfHeaders } from '../support/http/csrf.js';
+import { sessionCookie } from '../support/apps/demo-app.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
+import type { RunningApp } from '../support/apps/demo-app.js';
 
 describe('an app that extends the module (SESSION_GUARD, csrfMiddleware, corsMiddleware: false)', () => {
   let running: RunningApp;

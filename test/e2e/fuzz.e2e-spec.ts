@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { isSafeRedirect } from '../../src/core/http/safe-redirect.js';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
-import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
-import { freePort } from '../support/free-port.js';
-import { httpRequest, rawRequest } from '../support/raw-http.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
+import { type CsrfHeaders, csrfHeaders } from '../support/http/csrf.js';
+import { freePort } from '../support/servers/ports.js';
+import { httpRequest, rawRequest } from '../support/http/raw-http.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 // At least 1000 cases per category in CI; FUZZ_RUNS can raise it locally.
 const RUNS = Math.max(1000, Number(process.env.FUZZ_RUNS ?? 1000));

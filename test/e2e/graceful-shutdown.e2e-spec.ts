@@ -7,10 +7,10 @@ import {
   productionEnv,
   SPAWN_TIMEOUT_MS,
   stopAllApps,
-} from '../support/app-process.js';
-import { fetchCsrfHeaders } from '../support/csrf.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie, sessionIdOf } from '../support/demo-app.js';
-import { RedisServer, waitFor } from '../support/redis-server.js';
+} from '../support/apps/app-process.js';
+import { fetchCsrfHeaders } from '../support/http/csrf.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, sessionCookie, sessionIdOf } from '../support/apps/demo-app.js';
+import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 
 const prefix = 'e2e-shutdown:';
 

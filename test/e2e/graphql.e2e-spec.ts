@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { GraphqlAppModule } from '../fixtures/graphql-app/app.module.js';
 import { FIXTURE_USER } from '../fixtures/fixture-users.js';
-import { csrfHeaders, type CsrfHeaders } from '../support/csrf.js';
-import { signIn, type RunningApp } from '../support/demo-app.js';
-import { startFixtureApp } from '../support/fixture-app.js';
+import { csrfHeaders, type CsrfHeaders } from '../support/http/csrf.js';
+import { signIn, type RunningApp } from '../support/apps/demo-app.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
 
 const ME = '{ me { id email displayName } }';
 

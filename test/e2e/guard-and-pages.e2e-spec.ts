@@ -7,8 +7,8 @@ import {
   type RunningApp,
   sessionCookie,
   startDemoApp,
-} from '../support/demo-app.js';
-import { formCsrf } from '../support/csrf.js';
+} from '../support/apps/demo-app.js';
+import { formCsrf } from '../support/http/csrf.js';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 

@@ -4,9 +4,9 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { HealthAppModule } from '../fixtures/health-app/app.module.js';
-import { nestLogs } from '../support/capture-logger.js';
-import { type RunningApp, startDemoApp } from '../support/demo-app.js';
-import { RedisServer, waitFor } from '../support/redis-server.js';
+import { nestLogs } from '../support/runner/capture-logger.js';
+import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 
 describe('GET /health with the Redis store', () => {
   let redis: RedisServer;

@@ -5,11 +5,11 @@ import {
   productionEnv,
   SPAWN_TIMEOUT_MS,
   stopAllApps,
-} from '../support/app-process.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { DEMO_LOGIN, sessionCookie } from '../support/demo-app.js';
-import { Nginx } from '../support/nginx.js';
-import { RedisServer } from '../support/redis-server.js';
+} from '../support/apps/app-process.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { DEMO_LOGIN, sessionCookie } from '../support/apps/demo-app.js';
+import { Nginx } from '../support/servers/nginx.js';
+import { RedisServer } from '../support/servers/redis-server.js';
 
 const INSTANCES = 3;
 const REQUESTS = 30;

@@ -4,10 +4,10 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { FIXTURE_USER, MinimalAppModule } from '../fixtures/minimal-app/app.module.js';
-import { nestLogs } from '../support/capture-logger.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { sessionCookie, sessionIdOf, TEST_SECRET, withEnv } from '../support/demo-app.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { nestLogs } from '../support/runner/capture-logger.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { sessionCookie, sessionIdOf, TEST_SECRET, withEnv } from '../support/apps/demo-app.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 describe('a second app using only the public exports (forRootAsync + @UseGuards)', () => {
   let redis: TestRedis;

@@ -5,9 +5,9 @@ import {
   loginCookie,
   type RunningApp,
   startDemoApp,
-} from '../support/demo-app.js';
-import { RedisServer, waitFor } from '../support/redis-server.js';
-import { attemptLogin } from '../support/requests.js';
+} from '../support/apps/demo-app.js';
+import { RedisServer, waitFor } from '../support/servers/redis-server.js';
+import { attemptLogin } from '../support/http/requests.js';
 
 const STORE_TIMEOUT_MS = 500;
 

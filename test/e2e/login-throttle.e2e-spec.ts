@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
 import type { UserRecord } from '../../src/index.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
-import { TEST_SECRET } from '../support/demo-app.js';
-import { startFixtureApp } from '../support/fixture-app.js';
-import { type RunningApp, startDemoApp } from '../support/demo-app.js';
-import { waitFor } from '../support/redis-server.js';
-import { attemptLogin, changePassword, expectStatus, unsafeRequest } from '../support/requests.js';
-import { loginCookie } from '../support/demo-app.js';
-import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { TEST_SECRET } from '../support/apps/demo-app.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
+import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import { waitFor } from '../support/servers/redis-server.js';
+import { attemptLogin, changePassword, expectStatus, unsafeRequest } from '../support/http/requests.js';
+import { loginCookie } from '../support/apps/demo-app.js';
+import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const USERS = Array.from({ length: 8 }, (_, i) => ({
   email: `member${i}@example.com`,

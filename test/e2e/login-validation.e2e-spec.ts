@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { csrfHeaders } from '../support/csrf.js';
+import { csrfHeaders } from '../support/http/csrf.js';
 import {
   DEMO_EMAIL,
   DEMO_PASSWORD,
   loginCookie,
   type RunningApp,
   startDemoApp,
-} from '../support/demo-app.js';
-import { unsafeRequest } from '../support/requests.js';
+} from '../support/apps/demo-app.js';
+import { unsafeRequest } from '../support/http/requests.js';
 
 /** A login body with an array nested `levels` deep in it: 3 kB at 1500 levels. */
 const nestedBody = (levels: number) =>

@@ -7,12 +7,12 @@ import {
   productionEnv,
   SPAWN_TIMEOUT_MS,
   stopAllApps,
-} from '../support/app-process.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { DEMO_EMAIL, DEMO_LOGIN, sessionCookie, sessionIdOf } from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
-import { Nginx } from '../support/nginx.js';
-import { RedisServer } from '../support/redis-server.js';
+} from '../support/apps/app-process.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { DEMO_EMAIL, DEMO_LOGIN, sessionCookie, sessionIdOf } from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
+import { Nginx } from '../support/servers/nginx.js';
+import { RedisServer } from '../support/servers/redis-server.js';
 
 // The shipped config/nginx.conf in front of the built app, as deployed (see docs/deploying.md).
 describe('behind nginx terminating TLS with config/nginx.conf', () => {

@@ -5,10 +5,10 @@ import {
   sessionCookie,
   sessionIdOf,
   startDemoApp,
-} from '../support/demo-app.js';
-import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/requests.js';
-import { isStored } from '../support/stored-sessions.js';
-import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
+} from '../support/apps/demo-app.js';
+import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/http/requests.js';
+import { isStored } from '../support/apps/stored-sessions.js';
+import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
 
 /** One user per test, so a changed password never leaks into the next test. */
 const USERS = Array.from({ length: 8 }, (_, i) => ({

@@ -5,19 +5,19 @@ import request from 'supertest';
 import { resolveSessionOptions } from '../../src/core/options/session-options.resolver.js';
 import { ensureSessionTable } from '../../src/stores/postgres/postgres-session.schema.js';
 import { createPostgresBackend } from '../../src/stores/postgres/postgres.backend.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../support/servers/ports.js';
 import {
   DEMO_LOGIN,
   loginCookie,
   type RunningApp,
   sessionIdOf,
   startDemoApp,
-} from '../support/demo-app.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { waitFor } from '../support/redis-server.js';
-import { getSession, setSession } from '../support/store-calls.js';
-import { storeOf } from '../support/stored-sessions.js';
-import { startTestPostgres, type TestPostgres } from '../support/test-postgres.js';
+} from '../support/apps/demo-app.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { waitFor } from '../support/servers/redis-server.js';
+import { getSession, setSession } from '../support/apps/store-calls.js';
+import { storeOf } from '../support/apps/stored-sessions.js';
+import { startTestPostgres, type TestPostgres } from '../support/servers/test-postgres.js';
 
 // The flows themselves run on PostgreSQL in auth.e2e-spec.ts and session-writes.e2e-spec.ts;
 // this file checks the table, the rows the app writes, expiry, pruning and outages.

@@ -11,12 +11,12 @@ import {
   sessionIdOf,
   startDemoApp,
   TEST_SECRET,
-} from '../support/demo-app.js';
-import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/app-process.js';
-import { csrfHeaders } from '../support/csrf.js';
-import { freePort } from '../support/free-port.js';
-import { RedisCluster } from '../support/redis-cluster.js';
-import { waitFor } from '../support/redis-server.js';
+} from '../support/apps/demo-app.js';
+import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/apps/app-process.js';
+import { csrfHeaders } from '../support/http/csrf.js';
+import { freePort } from '../support/servers/ports.js';
+import { RedisCluster } from '../support/servers/redis-cluster.js';
+import { waitFor } from '../support/servers/redis-server.js';
 
 // The flows themselves run on the cluster in auth.e2e-spec.ts and session-writes.e2e-spec.ts;
 // this file checks what is particular to a cluster, reading back through the nodes the keys the

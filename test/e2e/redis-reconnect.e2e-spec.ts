@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import request from 'supertest';
-import { type RunningApp, startDemoApp } from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
-import { RedisServer, waitFor } from '../support/redis-server.js';
+import { type RunningApp, startDemoApp } from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
+import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 
 /**
  * A TCP proxy to `target` that resets the first `drops` connections once the client has sent its

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import request from 'supertest';
-import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/app-process.js';
-import { selfSignedCertificate } from '../support/certificate.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, loginCookie, TEST_SECRET } from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
-import { assertRedisInstalled, waitFor } from '../support/redis-server.js';
+import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/apps/app-process.js';
+import { selfSignedCertificate } from '../support/servers/certificate.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, loginCookie, TEST_SECRET } from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
+import { assertRedisInstalled, waitFor } from '../support/servers/redis-server.js';
 
 const PASSWORD = 'single-redis-tls-password';
 

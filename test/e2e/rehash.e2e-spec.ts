@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ARGON2ID, argon2Hash, argon2Verify } from '../../src/auth/argon2.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
-import { TEST_SECRET, type RunningApp } from '../support/demo-app.js';
-import { startFixtureApp } from '../support/fixture-app.js';
-import { attemptLogin, expectStatus } from '../support/requests.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { TEST_SECRET, type RunningApp } from '../support/apps/demo-app.js';
+import { startFixtureApp } from '../support/apps/fixture-app.js';
+import { attemptLogin, expectStatus } from '../support/http/requests.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const PASSWORD = 'an old but good passphrase';
 /** Variant, version and cost parameters of a PHC string (`$argon2id$v=19$m=…,p=…,t=…$…`). */

@@ -3,11 +3,11 @@
 // revocation.e2e-spec.ts forces each interleaving deterministically.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SessionSummary } from '../../src/index.js';
-import { type RunningApp, sessionCookie, startDemoApp } from '../support/demo-app.js';
-import { waitFor } from '../support/redis-server.js';
-import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/requests.js';
-import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { type RunningApp, sessionCookie, startDemoApp } from '../support/apps/demo-app.js';
+import { waitFor } from '../support/servers/redis-server.js';
+import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/http/requests.js';
+import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const TRIALS = 3;
 const CLIENTS = 3;

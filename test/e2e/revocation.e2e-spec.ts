@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { SessionsService, type SessionSummary } from '../../src/index.js';
-import { CSRF_COOKIE, csrfHeaders } from '../support/csrf.js';
-import { type FaultyApp, type FixtureAccount, startFaultyApp } from '../support/faulty-app.js';
-import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/requests.js';
-import type { SessionBackendKind } from '../support/session-backends.js';
+import { CSRF_COOKIE, csrfHeaders } from '../support/http/csrf.js';
+import { type FaultyApp, type FixtureAccount, startFaultyApp } from '../support/apps/faulty-app.js';
+import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/http/requests.js';
+import type { SessionBackendKind } from '../support/servers/session-backends.js';
 
 const STORES: SessionBackendKind[] = ['memory', 'redis', 'postgres', 'redis-cluster'];
 const NEW_PASSWORD = 'a brand new passphrase';

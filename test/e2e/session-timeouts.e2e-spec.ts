@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
 import { CLOCK_SLACK_MS, untilTime } from '../support/clock.js';
-import { expectStatus, getAs } from '../support/requests.js';
-import { isStored, storedSession } from '../support/stored-sessions.js';
-import { startTestRedis, type TestRedis } from '../support/test-redis.js';
+import { expectStatus, getAs } from '../support/http/requests.js';
+import { isStored, storedSession } from '../support/apps/stored-sessions.js';
+import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 // Timeouts are seconds here so the suite stays fast; every wait is a poll with a deadline.
 describe.each(['redis', 'memory'] as const)('session timeouts on the %s store', (store) => {

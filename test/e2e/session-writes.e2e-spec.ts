@@ -5,10 +5,10 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { configureDemoApp } from '../../src/demo/bootstrap.js';
 import { Gate, gates, SlowRouteAppModule } from '../fixtures/slow-route/app.module.js';
-import { nestLogs } from '../support/capture-logger.js';
-import { sessionIdOf, signIn, TEST_SECRET, withEnv } from '../support/demo-app.js';
-import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import { isStored, storedSession } from '../support/stored-sessions.js';
+import { nestLogs } from '../support/runner/capture-logger.js';
+import { sessionIdOf, signIn, TEST_SECRET, withEnv } from '../support/apps/demo-app.js';
+import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
+import { isStored, storedSession } from '../support/apps/stored-sessions.js';
 
 describe.each(['redis', 'memory', 'postgres', 'redis-cluster'] as const)(
   'session writes racing a logout (%s store)',

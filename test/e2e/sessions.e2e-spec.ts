@@ -9,7 +9,7 @@ import {
   sessionCookie,
   sessionIdOf,
   startDemoApp,
-} from '../support/demo-app.js';
+} from '../support/apps/demo-app.js';
 import {
   attemptLogin,
   changePassword,
@@ -18,10 +18,10 @@ import {
   firstAnswerNot200,
   getAs,
   postAs,
-} from '../support/requests.js';
-import { isStored, storeOf } from '../support/stored-sessions.js';
-import { type SessionBackend, startSessionBackend } from '../support/session-backends.js';
-import type { TestRedis } from '../support/test-redis.js';
+} from '../support/http/requests.js';
+import { isStored, storeOf } from '../support/apps/stored-sessions.js';
+import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
+import type { TestRedis } from '../support/servers/test-redis.js';
 
 const OTHER_EMAIL = 'other@example.com';
 const OTHER_PASSWORD = 'another long passphrase';

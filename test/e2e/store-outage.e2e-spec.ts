@@ -8,10 +8,10 @@ import {
   type RunningApp,
   signedSessionCookie,
   startDemoApp,
-} from '../support/demo-app.js';
-import { type CsrfHeaders, csrfHeaders } from '../support/csrf.js';
-import { freePort } from '../support/free-port.js';
-import { RedisServer, waitFor } from '../support/redis-server.js';
+} from '../support/apps/demo-app.js';
+import { type CsrfHeaders, csrfHeaders } from '../support/http/csrf.js';
+import { freePort } from '../support/servers/ports.js';
+import { RedisServer, waitFor } from '../support/servers/redis-server.js';
 
 const STORE_TIMEOUT_MS = 500;
 /** What a user may wait at most for an answer while the store is in trouble. */

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisClientType } from 'redis';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/demo-app.js';
+import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
 import { untilTime } from '../support/clock.js';
-import { RedisServer } from '../support/redis-server.js';
-import { expectStatus, getAs } from '../support/requests.js';
+import { RedisServer } from '../support/servers/redis-server.js';
+import { expectStatus, getAs } from '../support/http/requests.js';
 
 /** Redis commands that write; reads (GET, PTTL, INFO…) are not counted. */
 const WRITES = new Set([

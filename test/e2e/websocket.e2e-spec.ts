@@ -7,8 +7,8 @@ import { io, type Socket } from 'socket.io-client';
 import { createSessionIoAdapter, SessionsService } from '../../src/index.js';
 import { FIXTURE_USER } from '../fixtures/fixture-users.js';
 import { WsAppModule } from '../fixtures/ws-app/app.module.js';
-import { signIn } from '../support/demo-app.js';
-import { freePort } from '../support/free-port.js';
+import { signIn } from '../support/apps/demo-app.js';
+import { freePort } from '../support/servers/ports.js';
 
 /** What a message got back: its acknowledgement, or Nest's `exception` event. */
 type Answer = { ack: unknown } | { exception: unknown };

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { freePort } from '../support/free-port.js';
-import { lineRecorder } from '../support/test-log.js';
+import { freePort } from '../support/servers/ports.js';
+import { lineRecorder } from '../support/runner/test-log.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { SessionData } from 'express-session';
-import { SESSION_STORE, type SessionStore } from '../../src/index.js';
+import { SESSION_STORE, type SessionStore } from '../../../src/index.js';
 import type { RunningApp } from './demo-app.js';
 
 /** A demo app from startDemoApp, or any Nest app that imports SessionModule. */

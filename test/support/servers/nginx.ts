@@ -4,11 +4,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCertificate } from './certificate.js';
-import { freePort } from './free-port.js';
+import { freePort } from './ports.js';
 import { waitFor } from './redis-server.js';
-import { lineRecorder } from './test-log.js';
+import { lineRecorder } from '../runner/test-log.js';
 
-const SHIPPED_CONFIG = new URL('../../config/nginx.conf', import.meta.url);
+const SHIPPED_CONFIG = new URL('../../../config/nginx.conf', import.meta.url);
 
 export interface NginxOptions {
   /** Ports of the app instances on 127.0.0.1, in place of the shipped upstream servers. */

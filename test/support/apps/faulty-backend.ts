@@ -1,4 +1,4 @@
-import type { SessionBackend, SessionIndex, SessionIndexEntry } from '../../src/index.js';
+import type { SessionBackend, SessionIndex, SessionIndexEntry } from '../../../src/index.js';
 
 /** Every backend call a test can count, fail or hold. */
 export type BackendCall =

@@ -1,7 +1,7 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { Tls } from './certificate.js';
-import { startDemoApp, type RunningApp } from './demo-app.js';
-import { freePort } from './free-port.js';
+import type { Tls } from '../servers/certificate.js';
+import { startDemoApp, type RunningApp } from '../apps/demo-app.js';
+import { freePort } from '../servers/ports.js';
 
 export interface ListeningApp extends RunningApp {
   port: number;

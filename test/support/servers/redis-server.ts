@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
-import { freePort } from './free-port.js';
+import { freePort } from './ports.js';
 
 const MISSING = 'redis-server not found on PATH: apt-get install redis-server';
 

@@ -2,7 +2,7 @@ import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
-import { nestLogs } from './capture-logger.js';
+import { nestLogs } from '../runner/capture-logger.js';
 import type { RunningApp } from './demo-app.js';
 
 /** Boots a fixture app module (test/fixtures/…), logging to `logger` (the file's by default). */

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { csrfHeaders } from './csrf.js';
-import { waitFor } from './redis-server.js';
+import { waitFor } from '../servers/redis-server.js';
 
 export type UnsafeMethod = 'post' | 'put' | 'patch' | 'delete';
 

@@ -1,12 +1,12 @@
-import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
-import { resolveSessionOptions } from '../../src/core/options/session-options.resolver.js';
+import { ARGON2ID, argon2Hash } from '../../../src/auth/argon2.js';
+import { resolveSessionOptions } from '../../../src/core/options/session-options.resolver.js';
 import {
   type SessionModuleOptions,
   sessionOptionsFromEnv,
   type UserRecord,
-} from '../../src/index.js';
-import { builtInBackend } from '../../src/stores/session-store.factory.js';
-import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
+} from '../../../src/index.js';
+import { builtInBackend } from '../../../src/stores/session-store.factory.js';
+import { AccountsFixtureModule, RecordingUserDirectory } from '../../fixtures/accounts/app.module.js';
 import { type RunningApp, TEST_SECRET } from './demo-app.js';
 import { FaultyBackend } from './faulty-backend.js';
 import { startFixtureApp } from './fixture-app.js';
@@ -14,7 +14,7 @@ import {
   type SessionBackend as RunningBackend,
   type SessionBackendKind,
   startSessionBackend,
-} from './session-backends.js';
+} from '../servers/session-backends.js';
 
 export interface FixtureAccount {
   id: string;

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { deriveSessionKeys } from '../../src/core/session-keys.js';
-import { createDemoApp } from '../../src/demo/bootstrap.js';
-import { type CsrfHeaders, csrfHeaders, csrfHeadersFromLogin } from './csrf.js';
+import { deriveSessionKeys } from '../../../src/core/session-keys.js';
+import { createDemoApp } from '../../../src/demo/bootstrap.js';
+import { type CsrfHeaders, csrfHeaders, csrfHeadersFromLogin } from '../http/csrf.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'correct horse battery staple';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { selfSignedCertificate } from './certificate.js';
-import { freePort } from './free-port.js';
+import { freePort } from './ports.js';
 import { assertRedisInstalled, waitFor } from './redis-server.js';
 
 export interface RedisClusterOptions {

@@ -5,11 +5,11 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEMO_EMAIL, DEMO_PASSWORD } from './demo-app.js';
-import { freePort } from './free-port.js';
-import { waitFor } from './redis-server.js';
-import { lineRecorder } from './test-log.js';
+import { freePort } from '../servers/ports.js';
+import { waitFor } from '../servers/redis-server.js';
+import { lineRecorder } from '../runner/test-log.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
 
 /** Loading Nest takes ~2 s; a few instances at once on a busy 2-core CI machine, much longer. */
 export const START_TIMEOUT_MS = 25_000;

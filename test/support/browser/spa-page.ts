@@ -1,5 +1,5 @@
 import type { Page, Request } from 'playwright-core';
-import { DEMO_EMAIL, DEMO_PASSWORD } from './demo-app.js';
+import { DEMO_EMAIL, DEMO_PASSWORD } from '../apps/demo-app.js';
 
 /** One API call the page made, as the browser sent it. */
 export interface SeenCall {
