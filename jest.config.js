@@ -15,6 +15,8 @@ const common = {
   // test fails (TEST_LOGS=1 prints them as they come).
   testEnvironment: '<rootDir>/test/support/runner/quiet-output.environment.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/runner/quiet-output.setup.ts'],
+  // Stryker's sandboxes (npm run test:mutation) hold a copy of every file: never tests or modules.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
 };
 
 export default {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { WsException } from '@nestjs/websockets';
@@ -7,6 +7,7 @@ import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { RequireRecentLogin } from './require-recent-login.decorator.js';
 import { SessionGuard } from './session.guard.js';
+import { markSessionEnded, type SessionEndReason } from '../session/session-expiry.js';
 import { resolveSessionOptions } from '../core/options/session-options.resolver.js';
 
 const NO_HEADERS: Readonly<Record<string, string>> = {};
@@ -22,6 +23,19 @@ interface FakeRequest {
   recentLogin?: number | null;
   /** Where the call comes from: an HTTP route (default), a GraphQL resolver or a socket message. */
   type?: 'http' | 'graphql' | 'ws';
+  /** The server ended the session during this request (a timeout). */
+  endedBy?: SessionEndReason;
+  /** isSignedIn throws this (a bug in an app's override), instead of answering. */
+  failWith?: Error;
+}
+
+/** A subclass whose isSignedIn may fail, as an app's override could. */
+class FailingGuard extends SessionGuard {
+  failWith?: Error;
+  protected override isSignedIn(req: Request): boolean {
+    if (this.failWith) throw this.failWith;
+    return super.isSignedIn(req);
+  }
 }
 
 /** A guard run on a fake request; answers what it returned, or the code and headers it threw. */
@@ -53,7 +67,9 @@ function run(fake: FakeRequest) {
     getArgs: () => [undefined, {}, { req }, {}],
     switchToWs: () => ({ getClient: () => ({ request: req }) }),
   } as unknown as ExecutionContext;
-  const guard = new SessionGuard(new Reflector(), resolveSessionOptions({ secrets: ['s'] }));
+  if (fake.endedBy) markSessionEnded(req, fake.endedBy);
+  const guard = new FailingGuard(new Reflector(), resolveSessionOptions({ secrets: ['s'] }));
+  guard.failWith = fake.failWith;
   try {
     return {
       allowed: guard.canActivate(context) as boolean,
@@ -97,6 +113,35 @@ describe('SessionGuard', () => {
     expect(headers.Location).toBe('/login?next=%2Fprofile%3Ftab%3D1');
   });
 
+  it('redirects a navigation that says so in Sec-Fetch-Mode, whatever its Accept', () => {
+    for (const accept of [BROWSER_ACCEPT, '*/*']) {
+      const { code, headers } = run({
+        session: {},
+        headers: { Accept: accept, 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' },
+      });
+      expect(code).toBe('login_required');
+      expect(headers.Location).toBe('/login?next=%2Fprofile');
+    }
+  });
+
+  it('redirects a HEAD navigation too', () => {
+    const { code, headers } = run({
+      method: 'HEAD',
+      session: {},
+      headers: { Accept: BROWSER_ACCEPT, 'Sec-Fetch-Mode': 'navigate' },
+    });
+    expect(code).toBe('login_required');
+    expect(headers.Location).toBe('/login?next=%2Fprofile');
+  });
+
+  it('answers 401 session_expired when the server has just ended the session', () => {
+    const { code } = run({ session: {}, endedBy: 'idle', headers: { Accept: '*/*' } });
+    expect(code).toBe('session_expired');
+    // A navigation still goes to the login page.
+    const page = run({ session: {}, endedBy: 'absolute', headers: { Accept: BROWSER_ACCEPT } });
+    expect(page.code).toBe('login_required');
+  });
+
   it('answers an XHR or fetch() 401 even when it accepts HTML', () => {
     const xhr = run({
       session: {},
@@ -126,6 +171,18 @@ describe('SessionGuard with @RequireRecentLogin', () => {
   const signedInAgo = (seconds: number) => ({
     ...signedIn,
     createdAt: Date.now() - seconds * 1000,
+  });
+
+  it('lets a sign-in through up to the last millisecond of the window, not after', () => {
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      const at = (ms: number) => ({ ...signedIn, createdAt: now - ms });
+      expect(run({ session: at(60_000), recentLogin: 60 }).allowed).toBe(true);
+      expect(run({ session: at(60_001), recentLogin: 60 }).code).toBe('reauth_required');
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it('lets a sign-in within the window through', () => {
@@ -176,6 +233,13 @@ describe('SessionGuard outside HTTP routes', () => {
     const error = await Promise.resolve(allowed).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WsException);
     expect((error as WsException).getError()).toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('passes on an error of a socket message that is no refusal, as it is', async () => {
+    const { allowed } = run({ type: 'ws', session: {}, failWith: new Error('bug') });
+    const error = await Promise.resolve(allowed).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(WsException);
+    expect((error as Error).message).toBe('bug');
   });
 
   it('lets a signed-in socket message through', () => {

@@ -20,7 +20,7 @@ import { SessionsService } from '../session/sessions.service.js';
 import { AccountHasher } from './account.hasher.js';
 import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
 import { AuditService } from '../audit/audit.service.js';
-import { LoginThrottler } from './login.throttler.js';
+import { LoginThrottler, passwordCheckFailure } from './login.throttler.js';
 import { PasswordHasher } from './password.hasher.js';
 import type { UserDirectory, UserRecord } from './user-directory.interface.js';
 
@@ -95,7 +95,10 @@ export class AuthService implements OnModuleInit {
         const normalized = normalizeEmail(email);
         // Looked up before the limits, for known and unknown emails alike (the same work either
         // way), so the lockout counts per account however the directory folds spellings.
-        const found = await this.directory.findByEmail(normalized);
+        // A directory that fails answers 503 here too, as inside the check (LoginThrottler.guard).
+        const found = await this.directory
+          .findByEmail(normalized)
+          .catch((err: unknown) => Promise.reject(passwordCheckFailure(err)));
         const account = found
           ? this.accounts.forUser(found.id)
           : this.accounts.forEmail(normalized);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpException, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { requestClient } from '../core/http/request-client.js';
@@ -119,7 +119,10 @@ export class LoginThrottler {
   /**
    * Runs `verify` (a password check) under the limits: 429 with Retry-After when they are
    * reached, a counted failure when it throws a credentials error, a reset when it succeeds.
-   * A counter store that cannot be reached answers 503 (fail closed).
+   * A counter store that cannot be reached answers 503 (fail closed). Any other error of
+   * `verify` (the session store, the argon2 pool or the user directory failed) is the server's
+   * fault, not a wrong password: the attempt is given back, so an outage never locks an account
+   * or an IP, and it answers 503 (see `passwordCheckFailure`).
    */
   async guard<T>(req: Request, account: string, verify: () => Promise<T>): Promise<T> {
     const ip = ipKey(requestClient(req).ip);
@@ -130,13 +133,15 @@ export class LoginThrottler {
       try {
         result = await verify();
       } catch (err) {
-        if (isCredentialsFailure(err)) {
-          await orStoreUnavailable(this.failed(account, verdict.attempt));
-          // Over the per-IP limit a wrong password is refused as throttled: the IP's clients
-          // are told to slow down, and only the right password gets through.
-          if (verdict.ipLimited) {
-            throw this.refuse(req, account, 'ip_limit', verdict.ipLimited.msBeforeNext);
-          }
+        if (!isCredentialsFailure(err)) {
+          await this.giveBack(ip, account);
+          throw passwordCheckFailure(err);
+        }
+        await orStoreUnavailable(this.failed(account, verdict.attempt));
+        // Over the per-IP limit a wrong password is refused as throttled: the IP's clients
+        // are told to slow down, and only the right password gets through.
+        if (verdict.ipLimited) {
+          throw this.refuse(req, account, 'ip_limit', verdict.ipLimited.msBeforeNext);
         }
         throw err;
       }
@@ -182,6 +187,18 @@ export class LoginThrottler {
     };
   }
 
+  /**
+   * Returns the points `begin` took for an attempt whose password was never judged. When the
+   * counters cannot be reached either, they stay taken until they expire: the answer is a 503
+   * anyway.
+   */
+  private async giveBack(ip: string, account: string): Promise<void> {
+    await Promise.all([
+      this.accountAttempts.reward(account, 1),
+      this.ipFailures.reward(ip, 1),
+    ]).catch(() => undefined);
+  }
+
   private async failed(account: string, attempt: number): Promise<void> {
     const { accountMaxFailures, accountLockoutSeconds, accountMaxLockoutSeconds } =
       this.options.loginThrottle;
@@ -204,14 +221,31 @@ export class LoginThrottler {
 
 type Consumed = { allowed: true; res: RateLimiterRes } | { allowed: false; res: RateLimiterRes };
 
-/** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, an Error on failure. */
+/**
+ * rate-limiter-flexible rejects with a RateLimiterRes when over the limit, an Error on failure.
+ * A refusal that cannot say how long to wait is no refusal but a broken store: the caller answers
+ * 503 (`orStoreUnavailable`), never a 429 with `Retry-After: NaN`.
+ */
 async function consume(limiter: RateLimiterAbstract, key: string): Promise<Consumed> {
   try {
     return { allowed: true, res: await limiter.consume(key) };
   } catch (err) {
-    if (err instanceof RateLimiterRes) return { allowed: false, res: err };
+    if (err instanceof RateLimiterRes && Number.isFinite(err.msBeforeNext)) {
+      return { allowed: false, res: err };
+    }
     throw err;
   }
+}
+
+/**
+ * What a password check that failed without judging the password answers: the module's own
+ * errors as they are (503 `password_hasher_unavailable`, `login_busy`,
+ * `session_store_unavailable`), anything else (the user directory's database) 503
+ * `password_hasher_unavailable`, since passwords cannot be checked. Never a 401 or a 500.
+ */
+export function passwordCheckFailure(err: unknown): HttpException {
+  if (err instanceof HttpException) return err;
+  return new SessionAuthException('password_hasher_unavailable', { cause: err });
 }
 
 function isCredentialsFailure(err: unknown): boolean {

@@ -47,6 +47,11 @@ describe('pre-session CSRF tokens', () => {
     }
   });
 
+  it('refuses a token with an empty id even when its signature is right for it', () => {
+    const emptyId = createHmac('sha256', NEW).update('anonymous:').digest('base64url');
+    expect(isAnonymousCsrfToken(`.${emptyId}`, [NEW])).toBe(false);
+  });
+
   it('can never stand in for a session token, nor the other way round', () => {
     const anonymous = anonymousCsrfToken(NEW);
     const [id] = anonymous.split('.');

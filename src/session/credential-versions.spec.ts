@@ -6,7 +6,7 @@ import { SessionStore } from '../stores/session.store.js';
 import { CredentialVersions } from './credential-versions.js';
 
 /** A backend whose versions live in `versions`; `reads` counts the version reads. */
-function versionedStore(keepsVersions = true) {
+function versionedStore(keepsVersions = true, touchIntervalMs = 60_000) {
   const versions = new Map<string, number>();
   const counter = { reads: 0 };
   const backend: SessionBackend = {
@@ -39,8 +39,8 @@ function versionedStore(keepsVersions = true) {
     touchIntervalMs: 60_000,
     serializer: { stringify: JSON.stringify, parse: JSON.parse as (raw: string) => SessionData },
   });
-  const options = { timeouts: { touchIntervalMs: 60_000 } } as ResolvedSessionOptions;
-  return { store, versions, counter, credentials: new CredentialVersions(store, options) };
+  const options = { timeouts: { touchIntervalMs } } as ResolvedSessionOptions;
+  return { store, backend, versions, counter, credentials: new CredentialVersions(store, options) };
 }
 
 const session = (credentialVersion?: number): Partial<SessionData> => ({
@@ -115,5 +115,46 @@ describe('CredentialVersions', () => {
     expect(credentials.enabled).toBe(false);
     expect(await credentials.bump('u1')).toBeUndefined();
     expect(await credentials.isCurrent(session(7))).toBe(true);
+  });
+  it('reads on every request when the touch interval is 0 (nothing cached)', async () => {
+    const { credentials, counter } = versionedStore(true, 0);
+    for (let i = 0; i < 3; i++) expect(await credentials.isCurrent(session(0))).toBe(true);
+    expect(counter.reads).toBe(3);
+    expect(await credentials.bump('u1')).toBe(1);
+    expect(await credentials.fresh('u1')).toBe(1);
+    expect(await credentials.isCurrent(session(0))).toBe(false);
+  });
+
+  it('lets an anonymous session through without a read', async () => {
+    const { credentials, counter } = versionedStore();
+    expect(await credentials.isCurrent({})).toBe(true);
+    expect(counter.reads).toBe(0);
+  });
+
+  it('forgets a version read while a raise was on its way, so the raise is never missed', async () => {
+    const { credentials, backend } = versionedStore();
+    let stored = 0;
+    let finishRead!: () => void;
+    let finishBump!: () => void;
+    const readGate = new Promise<void>((resolve) => (finishRead = resolve));
+    const bumpGate = new Promise<void>((resolve) => (finishBump = resolve));
+    backend.credentialVersion = async () => {
+      const value = stored;
+      await readGate;
+      return value;
+    };
+    backend.bumpCredentialVersion = async () => {
+      stored += 1;
+      await bumpGate;
+      return stored;
+    };
+    const read = credentials.fresh('u1'); // reads 0 before the raise
+    const bump = credentials.bump('u1');
+    finishRead();
+    expect(await read).toBe(0); // and caches it, while the raise is still on its way
+    finishBump();
+    expect(await bump).toBe(1);
+    backend.credentialVersion = () => Promise.resolve(stored);
+    expect(await credentials.isCurrent(session(0))).toBe(false);
   });
 });

@@ -11,18 +11,26 @@ type Timeouts = Pick<ResolvedSessionOptions['timeouts'], 'idleSeconds' | 'absolu
 /**
  * The absolute timeout counts from sign-in whatever the activity (ASVS 5.0 V7.3.2). The idle
  * timeout is also the store's TTL; checking it here too covers stores that expire lazily.
+ * Each deadline is the first millisecond the session is no longer valid: signed in at t with a
+ * 60 s timeout, it ends at t + 60 000.
+ * A signed-in session missing its timestamps (written by an older version, or by hand) cannot
+ * prove its age, so it ends rather than live forever; a missing `lastSeenAt` counts from sign-in.
+ * An anonymous session has no sign-in to count from: its idle time counts once it has a
+ * `lastSeenAt`, which SessionLifecycleMiddleware gives it at its next request.
  */
 export function sessionEndReason(
   session: Partial<SessionData>,
   now: number,
   timeouts: Timeouts,
 ): SessionEndReason | undefined {
-  if (session.createdAt !== undefined) {
-    if (now - session.createdAt >= timeouts.absoluteSeconds * 1000) return 'absolute';
+  const { createdAt } = session;
+  if (createdAt === undefined) {
+    if (session.profile !== undefined) return 'absolute';
+  } else if (now - createdAt >= timeouts.absoluteSeconds * 1000) {
+    return 'absolute';
   }
-  if (session.lastSeenAt !== undefined) {
-    if (now - session.lastSeenAt >= timeouts.idleSeconds * 1000) return 'idle';
-  }
+  const lastSeenAt = session.lastSeenAt ?? createdAt;
+  if (lastSeenAt !== undefined && now - lastSeenAt >= timeouts.idleSeconds * 1000) return 'idle';
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import type { SessionBackend } from '../core/session-backend.interface.js';
@@ -46,6 +46,10 @@ function sessionOf(req: Request, data: Partial<SessionData> = {}): SessionData {
 const settle = (run: (cb: (err?: unknown) => void) => void) =>
   new Promise<unknown>((resolve) => run((err) => resolve(err)));
 
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
 describe('SessionStore', () => {
   it('creates only the id it generated for this request, once; every other save is an update', async () => {
     const { backend, calls } = recordingBackend();
@@ -72,6 +76,56 @@ describe('SessionStore', () => {
     await settle((cb) => store.touch('due', { lastSeenAt: now - 5000 } as SessionData, cb));
     await settle((cb) => store.touch('unknown', {} as SessionData, cb));
     expect(calls).toEqual(['touch due', 'touch unknown']);
+  });
+
+  it('touches every time when the touch interval is 0, however recent lastSeenAt', async () => {
+    const { backend, calls } = recordingBackend();
+    const store = new SessionStore(backend, { ...settings, touchIntervalMs: 0 });
+    const now = Date.now();
+    await settle((cb) => store.touch('now', { lastSeenAt: now } as SessionData, cb));
+    await settle((cb) => store.touch('later', { lastSeenAt: now + 5000 } as SessionData, cb));
+    expect(calls).toEqual(['touch now', 'touch later']);
+  });
+
+  it('skips a touch up to the last millisecond of the interval, and touches at its end', async () => {
+    const { backend, calls } = recordingBackend();
+    const store = new SessionStore(backend, settings);
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    await settle((cb) => store.touch('inside', { lastSeenAt: now - 999 } as SessionData, cb));
+    await settle((cb) => store.touch('at-end', { lastSeenAt: now - 1000 } as SessionData, cb));
+    expect(calls).toEqual(['touch at-end']);
+    // A skipped touch still reports back, and needs no callback.
+    expect(() => store.touch('inside', { lastSeenAt: now } as SessionData)).not.toThrow();
+  });
+
+  it("moves a signed-in session's index entry to its idle deadline, capped by the absolute one", async () => {
+    const { backend, calls } = recordingBackend();
+    const moved: Array<[string, string, number]> = [];
+    backend.index.touch = (userId, sid, deadline) => {
+      moved.push([userId, sid, deadline]);
+      return Promise.resolve();
+    };
+    const store = new SessionStore(backend, settings);
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    const profile = { id: 'u1', email: 'a@b.c', displayName: 'A', roles: [] };
+    const due = now - 5000;
+    const touch = (sid: string, data: Partial<SessionData>) =>
+      settle((cb) => store.touch(sid, { lastSeenAt: due, ...data } as SessionData, cb));
+    // Idle deadline (now + 60 s) first; then the absolute one (sign-in + 600 s) comes first.
+    await touch('idle', { profile, createdAt: now });
+    await touch('absolute', { profile, createdAt: now - 590_000 });
+    // No sign-in time: counted from now, so the idle deadline.
+    await touch('no-created', { profile });
+    // Anonymous: no index entry to move, and no error.
+    expect(await touch('anonymous', { createdAt: now })).toBeUndefined();
+    expect(moved).toEqual([
+      ['u1', 'idle', now + 60_000],
+      ['u1', 'absolute', now + 10_000],
+      ['u1', 'no-created', now + 60_000],
+    ]);
+    expect(calls).toEqual(['touch idle', 'touch absolute', 'touch no-created', 'touch anonymous']);
   });
 
   it('fails every call of a stalled backend within the store timeout', async () => {

@@ -7,7 +7,12 @@ import {
   RecordingUserDirectory,
 } from '../fixtures/accounts/app.module.js';
 import { CaptureLogger } from '../support/runner/capture-logger.js';
-import { TEST_SECRET, type RunningApp, sessionCookie, sessionIdOf } from '../support/apps/demo-app.js';
+import {
+  TEST_SECRET,
+  type RunningApp,
+  sessionCookie,
+  sessionIdOf,
+} from '../support/apps/demo-app.js';
 import { startFixtureApp } from '../support/apps/fixture-app.js';
 import {
   attemptLogin,

@@ -35,6 +35,7 @@ describe('CSRF origin check', () => {
     ['a look-alike of the allowed origin', { Origin: 'https://app.example.test.evil.example' }],
     ['the allowed host over another scheme', { Origin: 'http://app.example.test' }],
     ['another site in Referer, no Origin', { Referer: 'https://evil.example/page' }],
+    ['a Referer that is no URL, no Origin', { Referer: 'not a url' }],
     ['Sec-Fetch-Site: cross-site with no Origin', { 'Sec-Fetch-Site': 'cross-site' }],
   ])(
     'refuses a request with the right token but %s (403 csrf_origin_refused)',

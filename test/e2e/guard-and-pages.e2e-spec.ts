@@ -37,6 +37,39 @@ describe('SessionGuard and the demo pages over HTTP', () => {
     expect(res.headers.location).toBe('/login?next=%2Fprofile%3Ftab%3D1%26x%3Da%2520b');
   });
 
+  // What every current browser sends on a top-level navigation, and on a fetch() from a page.
+  const NAVIGATION = {
+    'Sec-Fetch-Mode': 'navigate',
+    'Sec-Fetch-Dest': 'document',
+    'Sec-Fetch-Site': 'none',
+    'Sec-Fetch-User': '?1',
+  };
+
+  it('redirects a navigation that says so in Sec-Fetch-Mode, whatever its Accept', async () => {
+    for (const accept of [BROWSER_ACCEPT, '*/*']) {
+      const res = await http().get('/profile?tab=1').set(NAVIGATION).set('Accept', accept);
+      expect(`${accept}: ${res.status} ${res.headers.location}`).toBe(
+        `${accept}: 302 /login?next=%2Fprofile%3Ftab%3D1`,
+      );
+    }
+  });
+
+  it('redirects a HEAD navigation too, with no body', async () => {
+    const res = await http().head('/profile').set(NAVIGATION).set('Accept', BROWSER_ACCEPT);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/login?next=%2Fprofile');
+    expect(res.text ?? '').toBe('');
+  });
+
+  it("answers a page's fetch() 401 JSON, even when it accepts HTML", async () => {
+    const res = await http()
+      .get('/profile')
+      .set({ 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty', 'Sec-Fetch-Site': 'same-origin' })
+      .set('Accept', BROWSER_ACCEPT);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'unauthenticated' });
+  });
+
   it('answers an API call 401 JSON on the same route', async () => {
     const res = await http().get('/profile').set('Accept', 'application/json');
     expect(res.status).toBe(401);

@@ -14,7 +14,7 @@ import {
   postAs,
 } from '../support/http/requests.js';
 import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
-import type { TestRedis } from '../support/servers/test-redis.js';
+import { isStored } from '../support/apps/stored-sessions.js';
 
 /** One user per test, so a changed password never leaks into the next test. */
 const USERS = Array.from({ length: 8 }, (_, i) => ({
@@ -27,7 +27,6 @@ const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
 
 describe.each(STORES)('POST /auth/password on the %s store', (store) => {
   let backend: SessionBackend;
-  let redis: TestRedis | undefined;
   let running: RunningApp;
   const prefix = `e2e-password-${process.pid}:`;
   let next = 0;
@@ -36,7 +35,6 @@ describe.each(STORES)('POST /auth/password on the %s store', (store) => {
 
   beforeAll(async () => {
     backend = await startSessionBackend(store);
-    redis = backend.redis;
     running = await startForRootApp(
       { store: backend.store({ keyPrefix: prefix }) },
       { users: USERS },
@@ -73,7 +71,7 @@ describe.each(STORES)('POST /auth/password on the %s store', (store) => {
     for (const cookie of others) {
       expectStatus(await getAs(server(), cookie, '/auth/me'), 401, 'GET /auth/me, other session');
     }
-    if (redis) expect(await redis.client.exists(prefix + sessionIdOf(current))).toBe(0);
+    expect(await isStored(running, sessionIdOf(current))).toBe(false);
 
     expectStatus(
       await attemptLogin(server(), user.email, NEW_PASSWORD),

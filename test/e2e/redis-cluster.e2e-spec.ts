@@ -12,7 +12,12 @@ import {
   startDemoApp,
   TEST_SECRET,
 } from '../support/apps/demo-app.js';
-import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/apps/app-process.js';
+import {
+  AppProcess,
+  SPAWN_TIMEOUT_MS,
+  statusOf,
+  stopAllApps,
+} from '../support/apps/app-process.js';
 import { csrfHeaders } from '../support/http/csrf.js';
 import { freePort } from '../support/servers/ports.js';
 import { RedisCluster } from '../support/servers/redis-cluster.js';

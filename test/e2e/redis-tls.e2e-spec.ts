@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import request from 'supertest';
-import { AppProcess, SPAWN_TIMEOUT_MS, statusOf, stopAllApps } from '../support/apps/app-process.js';
+import {
+  AppProcess,
+  SPAWN_TIMEOUT_MS,
+  statusOf,
+  stopAllApps,
+} from '../support/apps/app-process.js';
 import { selfSignedCertificate } from '../support/servers/certificate.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, loginCookie, TEST_SECRET } from '../support/apps/demo-app.js';
 import { freePort } from '../support/servers/ports.js';

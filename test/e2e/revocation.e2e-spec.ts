@@ -6,7 +6,13 @@ import request from 'supertest';
 import { SessionsService, type SessionSummary } from '../../src/index.js';
 import { CSRF_COOKIE, csrfHeaders } from '../support/http/csrf.js';
 import { type FaultyApp, type FixtureAccount, startFaultyApp } from '../support/apps/faulty-app.js';
-import { attemptLogin, changePassword, expectStatus, getAs, postAs } from '../support/http/requests.js';
+import {
+  attemptLogin,
+  changePassword,
+  expectStatus,
+  getAs,
+  postAs,
+} from '../support/http/requests.js';
 import type { SessionBackendKind } from '../support/servers/session-backends.js';
 
 const STORES: SessionBackendKind[] = ['memory', 'redis', 'postgres', 'redis-cluster'];

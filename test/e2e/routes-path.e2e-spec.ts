@@ -3,11 +3,7 @@ import { type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import {
-  SessionModule,
-  type SessionModuleOptions,
-  USER_DIRECTORY,
-} from '../../src/index.js';
+import { SessionModule, type SessionModuleOptions, USER_DIRECTORY } from '../../src/index.js';
 import { InMemoryUserDirectory, signIn } from '../../src/testing/index.js';
 import { nestLogs } from '../support/runner/capture-logger.js';
 import { TEST_SECRET } from '../support/apps/demo-app.js';

@@ -98,10 +98,9 @@ export const SESSION_ERRORS = {
     message: 'None of your sessions has this id. List your sessions again to get current ids.',
   },
   /**
-   * The session store cannot be reached. Fail closed: never 200, and never 401 either, since a
-   * 401 would tell the SPA to drop a session that is still valid once the store is back.
+   * Passwords cannot be checked: the argon2 worker pool failed, or the app's user directory did.
+   * The server's fault, never a 401, and never counted as a failed sign-in.
    */
-  /** The argon2 worker pool failed: passwords cannot be checked. The server's fault, never a 401. */
   password_hasher_unavailable: {
     status: 503,
     message:
@@ -109,6 +108,10 @@ export const SESSION_ERRORS = {
       'header, then try again.',
     retryAfterSeconds: 5,
   },
+  /**
+   * The session store cannot be reached. Fail closed: never 200, and never 401 either, since a
+   * 401 would tell the SPA to drop a session that is still valid once the store is back.
+   */
   session_store_unavailable: {
     status: 503,
     message:

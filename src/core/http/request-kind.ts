@@ -3,11 +3,14 @@ import type { Request } from 'express';
 /**
  * True for a browser navigation that should be sent to the login page; false for API calls,
  * which want a 401 they can handle (axios, fetch, curl's Accept: *\/*).
+ * Browsers say which it is in `Sec-Fetch-Mode`, and a page cannot set that header: `navigate` is
+ * a navigation whatever its Accept (some navigations send `*\/*`), any other mode is a script's
+ * request. Without the header (curl, older browsers), Accept decides.
  */
 export function prefersHtml(req: Request): boolean {
   if (req.get('x-requested-with')?.toLowerCase() === 'xmlhttprequest') return false;
   const mode = req.get('sec-fetch-mode');
-  if (mode !== undefined && mode !== 'navigate') return false;
+  if (mode !== undefined) return mode === 'navigate';
   return req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 

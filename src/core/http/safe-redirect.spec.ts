@@ -45,6 +45,16 @@ describe('isSafeRedirect', () => {
     expect(isSafeRedirect(target)).toBe(false);
   });
 
+  it('accepts a path of up to 2048 characters, and refuses a longer one', () => {
+    expect(isSafeRedirect('/' + 'a'.repeat(2047))).toBe(true);
+    expect(isSafeRedirect('/' + 'a'.repeat(2048))).toBe(false);
+  });
+
+  it('accepts a path with // further on (only a leading // names another host)', () => {
+    expect(isSafeRedirect('/a//')).toBe(true);
+    expect(isSafeRedirect('/a//b')).toBe(true);
+  });
+
   it('refuses values that are not strings', () => {
     for (const value of [undefined, null, 42, ['/profile'], { href: '/' }]) {
       expect(isSafeRedirect(value)).toBe(false);

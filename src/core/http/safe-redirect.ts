@@ -10,9 +10,8 @@ const BASE = 'http://internal.invalid';
  * which browsers strip (`/\t/evil.com` becomes `//evil.com`). Stops open redirects (ASVS 5.0 V3.7.2).
  */
 export function isSafeRedirect(target: unknown): target is string {
-  if (typeof target !== 'string' || target.length === 0 || target.length > MAX_REDIRECT_LENGTH) {
-    return false;
-  }
+  if (typeof target !== 'string' || target.length > MAX_REDIRECT_LENGTH) return false;
+  // Also refuses the empty string.
   if (!target.startsWith('/') || target.startsWith('//')) return false;
   // Backslashes are read as slashes by browsers; control characters and spaces are stripped.
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
