@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
-import { CLOCK_SLACK_MS, untilTime } from '../support/clock.js';
+import {
+  loginCookie,
+  type RunningApp,
+  sessionIdOf,
+  startDemoApp,
+} from '../support/apps/demo-app.js';
+import { CLOCK_SLACK_MS, untilTime } from '../support/servers/clock.js';
 import { expectStatus, getAs } from '../support/http/requests.js';
 import { isStored, storedSession } from '../support/apps/stored-sessions.js';
 import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';

@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisClientType } from 'redis';
-import { loginCookie, type RunningApp, sessionIdOf, startDemoApp } from '../support/apps/demo-app.js';
-import { untilTime } from '../support/clock.js';
+import {
+  loginCookie,
+  type RunningApp,
+  sessionIdOf,
+  startDemoApp,
+} from '../support/apps/demo-app.js';
+import { untilTime } from '../support/servers/clock.js';
 import { RedisServer } from '../support/servers/redis-server.js';
 import { expectStatus, getAs } from '../support/http/requests.js';
 
