@@ -5,7 +5,8 @@ import jestConfig from './jest.config.js';
 
 /**
  * Each group must reach MIN_GROUP_SCORE (killed + timed out, over every mutant that is not
- * ignored). A `file:from-to` entry mutates only those lines: the check, not its neighbours.
+ * ignored). A `file:from-to` entry mutates only those lines: the check, not its neighbours
+ * (move the range when the file changes above it).
  */
 export const GROUPS = {
   'redirect check': ['src/core/http/safe-redirect.ts'],

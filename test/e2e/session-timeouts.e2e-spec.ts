@@ -4,7 +4,7 @@ import { loginCookie, type RunningApp, sessionIdOf } from '../support/apps/demo-
 import { startForRootApp } from '../support/apps/forroot-app.js';
 import { expectStatus, getAs } from '../support/http/requests.js';
 import { isStored, storedSession } from '../support/apps/stored-sessions.js';
-import { CLOCK_SLACK_MS, untilTime } from '../support/clock.js';
+import { CLOCK_SLACK_MS, untilTime } from '../support/servers/clock.js';
 import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 // Timeouts are seconds here so the suite stays fast; every wait is a poll with a deadline.

@@ -5,7 +5,7 @@ import { loginCookie, type RunningApp, sessionIdOf } from '../support/apps/demo-
 import { startForRootApp } from '../support/apps/forroot-app.js';
 import { RedisServer } from '../support/servers/redis-server.js';
 import { expectStatus, getAs } from '../support/http/requests.js';
-import { untilTime } from '../support/clock.js';
+import { untilTime } from '../support/servers/clock.js';
 
 /** Redis commands that write; reads (GET, PTTL, INFO…) are not counted. */
 const WRITES = new Set([
