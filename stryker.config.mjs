@@ -15,8 +15,8 @@ export const GROUPS = {
     'src/security/request-origin.ts',
     'src/security/csrf.middleware.ts',
     // CsrfService.verify and readCookie: the check, not the cookie bookkeeping.
-    'src/security/csrf.service.ts:76-87',
-    'src/security/csrf.service.ts:128-143',
+    'src/security/csrf.service.ts:106-117',
+    'src/security/csrf.service.ts:162-177',
   ],
   'guard and request kind': ['src/access/session.guard.ts', 'src/core/http/request-kind.ts'],
   'login throttler': ['src/auth/login.throttler.ts'],

@@ -3,7 +3,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { WsException } from '@nestjs/websockets';
 import express, { type Request, type Response } from 'express';
-import { IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
+import { GUEST_ONLY_KEY, IS_PUBLIC_KEY, RECENT_LOGIN_KEY } from '../core/session.constants.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { RequireRecentLogin } from './require-recent-login.decorator.js';
 import { SessionGuard } from './session.guard.js';
@@ -19,6 +19,9 @@ interface FakeRequest {
   session?: Record<string, unknown>;
   originalUrl?: string;
   isPublic?: boolean;
+  /** `@GuestOnly()` on the handler. */
+  guestOnly?: boolean;
+  query?: Record<string, unknown>;
   /** Metadata as `@RequireRecentLogin(seconds)` sets it: null for the module's default window. */
   recentLogin?: number | null;
   /** Where the call comes from: an HTTP route (default), a GraphQL resolver or a socket message. */
@@ -52,9 +55,12 @@ function run(fake: FakeRequest) {
     // express-session sets it on every request it has seen.
     sessionStore: {},
   }) as Request;
+  // Express 5 parses req.query from the URL through the app; a bare request takes it as given.
+  Object.defineProperty(req, 'query', { value: fake.query ?? {} });
   const res = {} as Response;
   const handler = () => undefined;
   if (fake.isPublic) Reflect.defineMetadata(IS_PUBLIC_KEY, true, handler);
+  if (fake.guestOnly) Reflect.defineMetadata(GUEST_ONLY_KEY, true, handler);
   if (fake.recentLogin !== undefined) {
     Reflect.defineMetadata(RECENT_LOGIN_KEY, fake.recentLogin, handler);
   }
@@ -164,6 +170,40 @@ describe('SessionGuard', () => {
     const { code, headers } = run({ session: undefined, headers: { Accept: 'application/json' } });
     expect(code).toBe('session_store_unavailable');
     expect(headers['Retry-After']).toBe('5');
+  });
+});
+
+describe('SessionGuard with @GuestOnly', () => {
+  const browser = { Accept: BROWSER_ACCEPT, 'Sec-Fetch-Mode': 'navigate' };
+
+  it('lets a guest through, even with the store down', () => {
+    expect(run({ guestOnly: true, session: {} }).allowed).toBe(true);
+    expect(run({ guestOnly: true, session: undefined }).allowed).toBe(true);
+  });
+
+  it('sends a signed-in browser navigation on to a safe next, else /', () => {
+    const to = (query: Record<string, unknown>, method = 'GET') =>
+      run({ guestOnly: true, session: signedIn, headers: browser, query, method });
+    expect(to({ next: '/profile?tab=2' })).toMatchObject({
+      code: 'already_authenticated_redirect',
+      headers: { Location: '/profile?tab=2' },
+    });
+    expect(to({}).headers).toEqual({ Location: '/' });
+    expect(to({ next: '//evil.example' }).headers).toEqual({ Location: '/' });
+    expect(to({ next: '/x' }, 'HEAD').headers).toEqual({ Location: '/x' });
+  });
+
+  it('answers 409 to a signed-in API call, a POST, or a call with no response to redirect', () => {
+    const signedInCall = (extra: Partial<FakeRequest>) =>
+      run({ guestOnly: true, session: signedIn, ...extra }).code;
+    expect(signedInCall({ headers: { Accept: 'application/json' } })).toBe('already_authenticated');
+    expect(signedInCall({ headers: browser, method: 'POST' })).toBe('already_authenticated');
+    expect(signedInCall({ headers: browser, type: 'graphql' })).toBe('already_authenticated');
+  });
+
+  it('wins over @Public() on the same route', () => {
+    const { code } = run({ guestOnly: true, isPublic: true, session: signedIn });
+    expect(code).toBe('already_authenticated');
   });
 });
 
