@@ -20,6 +20,11 @@ const common = {
 };
 
 export default {
+  // `npm test` (scripts/run-tests.mjs sets JEST_QUIET_REPORT) prints no line per passing file:
+  // only each failure, in full, and the totals. Jest run by hand keeps its usual report.
+  reporters: process.env.JEST_QUIET_REPORT
+    ? [['summary', { summaryThreshold: 0 }]]
+    : ['default'],
   // Bounds every test and hook (hooks take testTimeout too), so no await can hang the run.
   testTimeout: 30_000,
   // And if something a test started stays open after the last test, end the run with its name.

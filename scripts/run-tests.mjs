@@ -147,7 +147,7 @@ async function main() {
       '--runInBand',
       ...process.argv.slice(2),
     ],
-    { stdio: 'inherit', env },
+    { stdio: 'inherit', env: { ...env, JEST_QUIET_REPORT: '1' } },
   );
   const forward = (signal) => jest.kill(signal);
   process.on('SIGINT', forward);
