@@ -152,7 +152,11 @@ describe('CsrfMiddleware', () => {
       const other = anonymousCsrfToken(keys.csrf[0]);
       const mismatch = { Cookie: `${COOKIE}=${anonymous}`, [HEADER]: other };
       expect(run({ headers: mismatch }).code).toBe('csrf_token_invalid');
-      expect(run({ headers: { [HEADER]: anonymous } }).code).toBe('csrf_token_invalid');
+      // A token with no cookie at all: refused too, saying the browser sent no cookies.
+      expect(run({ headers: { [HEADER]: anonymous } })).toMatchObject({
+        passed: false,
+        code: 'csrf_cookie_missing',
+      });
       const forged = 'abc.forged';
       expect(run({ headers: { Cookie: `${COOKIE}=${forged}`, [HEADER]: forged } }).code).toBe(
         'csrf_token_invalid',

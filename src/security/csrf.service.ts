@@ -50,7 +50,8 @@ export class CsrfService {
   refusal(req: Request, submitted: string | undefined): SessionAuthException {
     if (submitted === undefined) return new SessionAuthException('csrf_token_missing');
     const { csrf } = this.options;
-    if (!req.headers.cookie?.trim()) {
+    // Signed in means the session cookie came, so only a signed-out request can lack them all.
+    if (!signedInSessionId(req) && !req.headers.cookie?.trim()) {
       return new SessionAuthException('csrf_cookie_missing', {
         hint:
           `The request carried an ${csrf.headerName} header but no cookies at all (no ` +
