@@ -15,8 +15,8 @@ export const GROUPS = {
     'src/security/request-origin.ts',
     'src/security/csrf.middleware.ts',
     // CsrfService.verify and readCookie: the check, not the cookie bookkeeping.
-    'src/security/csrf.service.ts:106-117',
-    'src/security/csrf.service.ts:162-177',
+    'src/security/csrf.service.ts:108-118',
+    'src/security/csrf.service.ts:164-178',
   ],
   'guard and request kind': ['src/access/session.guard.ts', 'src/core/http/request-kind.ts'],
   'login throttler': ['src/auth/login.throttler.ts'],
