@@ -1,3 +1,5 @@
+import { fetchCsrfHeaders } from '../../test/support/http/csrf.js';
+import { sessionIdOf } from '../../test/support/http/cookies.js';
 import { SESSION_COOKIE_NAME } from '../config.js';
 
 export interface Credentials {
@@ -8,20 +10,20 @@ export interface Credentials {
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
 /**
- * The pre-session CSRF pair the demo hands an anonymous client (GET /auth/csrf): its XSRF-TOKEN
- * cookie and the same token as X-XSRF-TOKEN, which every login must carry. The token is
- * stateless, so one pair serves a whole login storm. Servers without the route (the plain
- * express-session baseline) get no headers.
+ * The pre-session CSRF pair the demo hands an anonymous client (GET /auth/csrf), as the tests get
+ * it: its XSRF-TOKEN cookie and the same token as X-XSRF-TOKEN, which every login must carry. The
+ * token is stateless, so one pair serves a whole login storm. Servers without the route (the
+ * plain express-session baseline, naive-nest) get no headers.
  */
 export async function anonymousCsrfHeaders(baseUrl: string): Promise<Record<string, string>> {
-  const response = await fetch(`${baseUrl}/auth/csrf`, { headers: { accept: 'application/json' } });
-  if (response.status !== 200) return {};
-  const { token } = (await response.json()) as { token: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0])
-    .find((pair) => pair.startsWith('XSRF-TOKEN='));
-  return { 'x-xsrf-token': token, ...(cookie ? { cookie } : {}) };
+  const probe = await fetch(`${baseUrl}/auth/csrf`, { headers: { accept: 'application/json' } });
+  await probe.body?.cancel();
+  if (probe.status !== 200) return {};
+  // Lower-case names: the soak test overrides `cookie` and `x-xsrf-token` per request.
+  const headers = await fetchCsrfHeaders(baseUrl);
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
 }
 
 /**
@@ -57,9 +59,10 @@ export function sessionIdFromCookie(cookieHeader: string): string {
     .split('; ')
     .find((candidate) => candidate.startsWith(`${SESSION_COOKIE_NAME}=`));
   if (!pair) throw new Error(`bench: no "${SESSION_COOKIE_NAME}" cookie in ${cookieHeader}`);
-  const value = decodeURIComponent(pair.slice(pair.indexOf('=') + 1));
-  if (!value.startsWith('s:')) throw new Error('bench: session cookie is not a signed cookie');
-  return value.slice(2, value.lastIndexOf('.'));
+  if (!decodeURIComponent(pair).includes('=s:')) {
+    throw new Error('bench: session cookie is not a signed cookie');
+  }
+  return sessionIdOf(pair);
 }
 
 /**

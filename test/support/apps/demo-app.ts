@@ -88,19 +88,9 @@ export async function loginCookie(
   return (await signIn(server, email, password, cookieName)).cookie;
 }
 
-/** The `name=value` pair of the session cookie in a Set-Cookie header list. */
-export function sessionCookie(setCookie: string | string[] | undefined, name = 'sid'): string {
-  const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
-  const header = list.find((c) => c.startsWith(`${name}=`));
-  if (!header) throw new Error(`no ${name} cookie in Set-Cookie: ${JSON.stringify(list)}`);
-  return header.split(';')[0];
-}
+import { sessionCookie } from '../http/cookies.js';
 
-/** The session id inside a signed cookie pair (`sid=s%3A<id>.<sig>` → `<id>`). */
-export function sessionIdOf(cookiePair: string): string {
-  const value = decodeURIComponent(cookiePair.slice(cookiePair.indexOf('=') + 1));
-  return value.slice(2, value.lastIndexOf('.'));
-}
+export { sessionCookie, sessionIdOf } from '../http/cookies.js';
 
 /**
  * A cookie pair express-session accepts as signed for session id `sid` by an app whose first
