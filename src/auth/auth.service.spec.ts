@@ -17,38 +17,11 @@ import type { LoginThrottler } from './login.throttler.js';
 import type { PasswordHasher } from './password.hasher.js';
 import { PasswordService } from './password.service.js';
 import type { UserDirectory, UserRecord } from './user-directory.interface.js';
+import { HoldPoint } from '../../test/support/runner/hold-point.js';
 
 const EMAIL = 'ada@example.com';
 const OLD = 'the old passphrase';
 const NEW = 'the new passphrase';
-
-/** A held call: `reached` resolves when it arrives, `release()` lets it go on. */
-interface Gate {
-  reached: Promise<void>;
-  release(): void;
-}
-
-/** A point in the code where the test can hold the next call until it releases it. */
-class HoldPoint {
-  private held?: { arrive(): void; released: Promise<void> };
-
-  holdNext(): Gate {
-    let arrive!: () => void;
-    let release!: () => void;
-    const reached = new Promise<void>((resolve) => (arrive = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    this.held = { arrive, released };
-    return { reached, release };
-  }
-
-  async pass(): Promise<void> {
-    const held = this.held;
-    this.held = undefined;
-    if (!held) return;
-    held.arrive();
-    await held.released;
-  }
-}
 
 /**
  * Hashes the test can read: `weak$<password>$…` or `strong$<password>$…`, so an assertion sees

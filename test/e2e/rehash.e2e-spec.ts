@@ -6,35 +6,13 @@ import { ARGON2ID, argon2Hash, argon2Verify } from '../../src/auth/argon2.js';
 import type { UserRecord } from '../../src/index.js';
 import { AccountsFixtureModule, RecordingUserDirectory } from '../fixtures/accounts/app.module.js';
 import { sessionCookie, TEST_SECRET, type RunningApp } from '../support/apps/demo-app.js';
-import type { Gate } from '../support/apps/faulty-backend.js';
+import { HoldPoint } from '../support/runner/hold-point.js';
 import { startFixtureApp } from '../support/apps/fixture-app.js';
 import { attemptLogin, changePassword, expectStatus, getAs } from '../support/http/requests.js';
 import { startTestRedis, type TestRedis } from '../support/servers/test-redis.js';
 
 const PASSWORD = 'an old but good passphrase';
 const NEW_PASSWORD = 'a brand new passphrase';
-
-/** A point where the test holds the next call until it releases it. */
-class HoldPoint {
-  private held?: { arrive(): void; released: Promise<void> };
-
-  holdNext(): Gate {
-    let arrive!: () => void;
-    let release!: () => void;
-    const reached = new Promise<void>((resolve) => (arrive = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    this.held = { arrive, released };
-    return { reached, release };
-  }
-
-  async pass(): Promise<void> {
-    const held = this.held;
-    this.held = undefined;
-    if (!held) return;
-    held.arrive();
-    await held.released;
-  }
-}
 
 /**
  * The accounts fixture's directory with two hold points: before a hash is written (a sign-in's
