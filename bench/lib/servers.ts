@@ -70,17 +70,23 @@ export function makeDemoUsers(): DemoUsers {
   };
 }
 
-interface ServerContext {
+export interface ServerContext {
   logDir: string;
   redisUrl: string;
   users: DemoUsers;
+  /** Added to each server's environment (the profiler's NODE_OPTIONS). */
+  env?: NodeJS.ProcessEnv;
 }
 
-async function launch(name: ThroughputScenario, context: ServerContext): Promise<ScenarioServer> {
+export async function launchScenario(
+  name: ThroughputScenario,
+  context: ServerContext,
+): Promise<ScenarioServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...context.env,
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'development',
@@ -118,7 +124,7 @@ async function launch(name: ThroughputScenario, context: ServerContext): Promise
   env.BENCH_CV_CHECK = demo.check;
   env.REDIS_URL = context.redisUrl;
   env.DEMO_USERS = [reader, stormer].map((user) => `${user.email}:${user.password}`).join(',');
-  env.BENCH_DEMO_ENTRY = resolve(REPO_ROOT, 'dist', 'main.js');
+  env.BENCH_DEMO_ENTRY = context.env?.BENCH_DEMO_ENTRY ?? resolve(REPO_ROOT, 'dist', 'main.js');
   const managed = startProcess(name, process.execPath, [script('instrumented-main.js')], {
     ...options,
     ipc: true,
@@ -145,16 +151,21 @@ async function whenReady(
  * and checks that each guarded route really refuses a request without the cookie.
  */
 export async function startScenarioServers(context: ServerContext): Promise<ScenarioServer[]> {
-  const servers = await Promise.all(THROUGHPUT_SCENARIOS.map((name) => launch(name, context)));
-  for (const server of servers) {
-    if (server.loginPath === null) {
-      await assertGuarded(server.baseUrl + server.benchPath, '', null);
-      continue;
-    }
-    server.cookie = await loginForCookie(server.baseUrl + server.loginPath, context.users.reader);
-    await assertGuarded(server.baseUrl + server.benchPath, server.cookie, 401);
-  }
+  const servers = await Promise.all(
+    THROUGHPUT_SCENARIOS.map((name) => launchScenario(name, context)),
+  );
+  for (const server of servers) await signInReader(server, context.users);
   return servers;
+}
+
+/** Logs the reader in (sets `server.cookie`) and checks the route refuses a request without it. */
+export async function signInReader(server: ScenarioServer, users: DemoUsers): Promise<void> {
+  if (server.loginPath === null) {
+    await assertGuarded(server.baseUrl + server.benchPath, '', null);
+    return;
+  }
+  server.cookie = await loginForCookie(server.baseUrl + server.loginPath, users.reader);
+  await assertGuarded(server.baseUrl + server.benchPath, server.cookie, 401);
 }
 
 /** Asks the instrumented demo to start or stop its event-loop delay histogram. */
