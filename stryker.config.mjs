@@ -23,9 +23,8 @@ export const GROUPS = {
   'timeouts and touch throttling': [
     'src/session/session-expiry.ts',
     'src/session/session-lifecycle.middleware.ts',
-    // SessionStore.touch and touchIndex: where touches within the interval are skipped.
-    'src/stores/session.store.ts:145-163',
-    'src/stores/session.store.ts:234-247',
+    // SessionStore.touchIndex: how far a save moves the session's index entry.
+    'src/stores/session.store.ts:218-227',
   ],
   'credential-version check': ['src/session/credential-versions.ts'],
 };

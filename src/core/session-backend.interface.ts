@@ -26,8 +26,12 @@ export interface SessionBackend {
    * the request was in flight), so a late write cannot bring a session back.
    */
   update(sid: string, value: string, ttlSeconds: number): Promise<boolean>;
-  /** Moves the expiry of an existing session to `ttlSeconds` from now; does nothing if it is gone. */
-  touch(sid: string, ttlSeconds: number): Promise<void>;
+  /**
+   * @deprecated Never called: a session's expiry moves with the `update` its `lastSeenAt` change
+   * causes once per touch interval, so a separate touch has nothing left to do. Kept optional so
+   * that backends written for earlier versions still compile; remove it from yours.
+   */
+  touch?(sid: string, ttlSeconds: number): Promise<void>;
   /** Deletes the session; resolves too when there was none. */
   destroy(sid: string): Promise<void>;
   /**

@@ -19,7 +19,6 @@ function versionedStore(keepsVersions = true, touchIntervalMs = 60_000) {
     get: () => Promise.resolve(null),
     create: () => Promise.resolve(),
     update: () => Promise.resolve(false),
-    touch: () => Promise.resolve(),
     destroy: () => Promise.resolve(),
     ...(keepsVersions && {
       credentialVersion: (userId: string) => {
@@ -36,7 +35,6 @@ function versionedStore(keepsVersions = true, touchIntervalMs = 60_000) {
     timeoutMs: 100,
     ttlSeconds: 60,
     absoluteTimeoutSeconds: 600,
-    touchIntervalMs: 60_000,
     serializer: { stringify: JSON.stringify, parse: JSON.parse as (raw: string) => SessionData },
   });
   const options = { timeouts: { touchIntervalMs } } as ResolvedSessionOptions;

@@ -16,7 +16,7 @@ import type { SessionStore } from '../stores/session.store.js';
  *   or a revocation; see CredentialVersions): the request goes on signed out;
  * - otherwise moves `lastSeenAt` forward once per touch interval. That change makes
  *   express-session save the session, which also resets its TTL in the store; in between,
- *   the throttled `store.touch` writes nothing, so most reads cost a single store GET.
+ *   nothing is written (the Store has no `touch`), so most reads cost a single store GET.
  */
 @Injectable()
 export class SessionLifecycleMiddleware implements NestMiddleware {

@@ -38,7 +38,6 @@ export async function createSessionStore(options: ResolvedSessionOptions): Promi
     timeoutMs: options.store.timeoutMs,
     ttlSeconds: options.timeouts.idleSeconds,
     absoluteTimeoutSeconds: options.timeouts.absoluteSeconds,
-    touchIntervalMs: options.timeouts.touchIntervalMs,
     serializer: compactSessionSerializer(sessionCookieOptions(options)),
   });
 }

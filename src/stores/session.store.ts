@@ -31,8 +31,6 @@ interface SessionStoreSettings {
   ttlSeconds: number;
   /** The absolute timeout: no index entry is kept past sign-in + this. */
   absoluteTimeoutSeconds: number;
-  /** Touches within this many ms of `lastSeenAt` are skipped; 0 touches every time. */
-  touchIntervalMs: number;
   serializer: SessionSerializer;
 }
 
@@ -42,7 +40,9 @@ interface SessionStoreSettings {
  * - never lets an update create a session: only an id generated during this request is created,
  *   every later save is a `backend.update`, which refuses a session that a logout or revoke
  *   deleted while the request was in flight (no resurrection);
- * - throttles touches (see `touch`);
+ * - has no `touch`: express-session then writes nothing after a request that changed nothing
+ *   (it would hash the session once more to find out), and the expiry moves with the update
+ *   that SessionLifecycleMiddleware's `lastSeenAt` change causes once per touch interval;
  * - generates the session ids (see `genid`);
  * - waits for the backend at startup, one way for all (see `open`).
  */
@@ -140,26 +140,6 @@ export class SessionStore extends Store {
       this.write(sid, session).then(() => undefined),
       cb,
     );
-  }
-
-  /**
-   * express-session calls `touch` after every request that left the session unchanged: one
-   * write per read. `lastSeenAt` says when the expiry was last extended (SessionLifecycleMiddleware
-   * refreshes it once per touch interval, and the save that change causes resets the TTL), so a
-   * touch within the interval of it is skipped. Sessions without `lastSeenAt` are touched.
-   */
-  override touch(sid: string, session: SessionData, cb?: Callback): void {
-    const last = session.lastSeenAt;
-    const interval = this.settings.touchIntervalMs;
-    if (interval > 0 && last !== undefined && Date.now() - last < interval) {
-      cb?.();
-      return;
-    }
-    const touched = async () => {
-      await this.bounded(this.backend.touch(sid, this.settings.ttlSeconds));
-      await this.touchIndex(sid, session);
-    };
-    void toCallback(touched(), cb);
   }
 
   override destroy(sid: string, cb?: Callback): void {

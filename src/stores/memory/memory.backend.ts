@@ -47,11 +47,6 @@ export function createMemoryBackend(options: ResolvedSessionOptions): Promise<Se
       keep(sid, value, ttlSeconds);
       return Promise.resolve(true);
     },
-    touch(sid, ttlSeconds) {
-      const value = cache.get(sid);
-      if (value !== undefined) keep(sid, value, ttlSeconds);
-      return Promise.resolve();
-    },
     destroy(sid) {
       cache.delete(sid);
       return Promise.resolve();

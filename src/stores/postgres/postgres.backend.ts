@@ -78,11 +78,6 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
       );
       return (rowCount ?? 0) > 0;
     },
-    // Unlike update, this does not skip an expired row; express-session only touches a session it
-    // has just read live.
-    async touch(sid, ttlSeconds) {
-      await settle((done) => pgStore.touch(sid, expiringIn(ttlSeconds), done));
-    },
     async destroy(sid) {
       await settle((done) => pgStore.destroy(sid, done));
     },

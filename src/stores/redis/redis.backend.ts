@@ -117,9 +117,6 @@ export function redisBackend(
       });
       return reply === 'OK';
     },
-    async touch(sid, ttlSeconds) {
-      await redisStore.touch(sid, asSession({ value: '', ttlSeconds }));
-    },
     async destroy(sid) {
       await redisStore.destroy(sid);
     },

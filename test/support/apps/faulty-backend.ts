@@ -6,7 +6,6 @@ export type BackendCall =
   | 'getMany'
   | 'create'
   | 'update'
-  | 'touch'
   | 'destroy'
   | 'credentialVersion'
   | 'bumpCredentialVersion'
@@ -95,10 +94,6 @@ export class FaultyBackend implements SessionBackend {
 
   update(sid: string, value: string, ttlSeconds: number) {
     return this.run('update', () => this.inner.update(sid, value, ttlSeconds));
-  }
-
-  touch(sid: string, ttlSeconds: number) {
-    return this.run('touch', () => this.inner.touch(sid, ttlSeconds));
   }
 
   destroy(sid: string) {
