@@ -26,15 +26,14 @@ export function compactSessionSerializer(cookie: CookieOptions): SessionSerializ
     parse(raw) {
       const data = JSON.parse(raw) as Partial<SessionData>;
       if (typeof data.cookie === 'object' && data.cookie !== null) return data as SessionData;
-      return {
-        ...data,
-        // The shape express-session's Store#createSession turns back into a Cookie.
-        cookie: {
-          ...settings,
-          originalMaxAge: maxAge ?? null,
-          expires: maxAge === undefined ? null : new Date(Date.now() + maxAge).toISOString(),
-        },
-      } as unknown as SessionData;
+      // Set on the parsed object, not a copy of it: this runs on every request that has a session.
+      // The shape express-session's Store#createSession turns back into a Cookie.
+      (data as { cookie: unknown }).cookie = {
+        ...settings,
+        originalMaxAge: maxAge ?? null,
+        expires: maxAge === undefined ? null : new Date(Date.now() + maxAge).toISOString(),
+      };
+      return data as SessionData;
     },
   };
 }
