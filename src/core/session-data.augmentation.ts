@@ -16,7 +16,10 @@ declare module 'express-session' {
     profile?: SessionProfile;
     /** Epoch ms of login: the absolute timeout and recent-login checks count from here. */
     createdAt?: number;
-    /** Epoch ms of the last request, refreshed at most once per touch interval. */
+    /**
+     * Epoch ms of the last request, refreshed at most once per touch interval. Absent until the
+     * first refresh after sign-in: then it is `createdAt`.
+     */
     lastSeenAt?: number;
     /**
      * Random id that names this session in `GET /auth/sessions`, revocation and audit events.

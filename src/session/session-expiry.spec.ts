@@ -69,7 +69,14 @@ describe('isLastSeenDue', () => {
     expect(isLastSeenDue({ lastSeenAt: SIGN_IN }, SIGN_IN + 6000, 6000)).toBe(true);
   });
 
-  it('is always due for a session without lastSeenAt, and on every request with interval 0', () => {
+  it('counts from sign-in while a signed-in session has no lastSeenAt yet', () => {
+    expect(isLastSeenDue({ profile, createdAt: SIGN_IN }, SIGN_IN + 5999, 6000)).toBe(false);
+    expect(isLastSeenDue({ profile, createdAt: SIGN_IN }, SIGN_IN + 6000, 6000)).toBe(true);
+    // lastSeenAt, once there, wins over the sign-in time.
+    expect(isLastSeenDue(signedIn(SIGN_IN + 5000), SIGN_IN + 6000, 6000)).toBe(false);
+  });
+
+  it('is always due for an anonymous session without lastSeenAt, and on every request with interval 0', () => {
     expect(isLastSeenDue({}, SIGN_IN, 6000)).toBe(true);
     expect(isLastSeenDue({ lastSeenAt: SIGN_IN }, SIGN_IN, 0)).toBe(true);
   });

@@ -34,13 +34,17 @@ export function sessionEndReason(
   return undefined;
 }
 
-/** True when `lastSeenAt` (and with it the store's expiry) is due to be moved forward. */
+/**
+ * True when `lastSeenAt` (and with it the store's expiry) is due to be moved forward. A sign-in
+ * stores no `lastSeenAt`: until the first extension it is the sign-in time.
+ */
 export function isLastSeenDue(
   session: Partial<SessionData>,
   now: number,
   intervalMs: number,
 ): boolean {
-  return session.lastSeenAt === undefined || now - session.lastSeenAt >= intervalMs;
+  const lastSeenAt = session.lastSeenAt ?? session.createdAt;
+  return lastSeenAt === undefined || now - lastSeenAt >= intervalMs;
 }
 
 const ended = new WeakMap<Request, SessionEndReason>();

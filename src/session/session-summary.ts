@@ -19,7 +19,7 @@ export function summarize(data: Partial<SessionData>, current: boolean): Session
     id: data.publicId ?? '',
     current,
     createdAt: iso(data.createdAt),
-    lastSeenAt: iso(data.lastSeenAt),
+    lastSeenAt: iso(data.lastSeenAt ?? data.createdAt),
     ip: data.ip ?? null,
     userAgent: data.userAgent ?? null,
   };

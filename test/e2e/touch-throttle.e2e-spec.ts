@@ -110,8 +110,9 @@ describe('touch throttling on Redis', () => {
     });
     const cookie = await loginCookie(running.server);
     const key = `sess:${sessionIdOf(cookie)}`;
-    const signedIn = JSON.parse((await client.get(key))!) as { lastSeenAt: number };
-    const due = signedIn.lastSeenAt + 1000;
+    // A sign-in stores no lastSeenAt: the last use counts from createdAt until the first move.
+    const signedIn = JSON.parse((await client.get(key))!) as { createdAt: number };
+    const due = signedIn.createdAt + 1000;
     await client.configResetStat();
 
     // Within the interval: reads move nothing. Each answer that came back before `due` was made
@@ -122,7 +123,7 @@ describe('touch throttling on Redis', () => {
       expectStatus(await getAs(running.server, cookie, '/auth/me'), 200, 'GET /auth/me');
       const answeredAt = Date.now();
       const now = await client.pTTL(key);
-      if (now > ttl && answeredAt < due) movedEarly.push(answeredAt - signedIn.lastSeenAt);
+      if (now > ttl && answeredAt < due) movedEarly.push(answeredAt - signedIn.createdAt);
       ttl = now;
     }
     expect(movedEarly).toEqual([]);
