@@ -78,6 +78,27 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
       );
       return (rowCount ?? 0) > 0;
     },
+    // Compared as jsonb, since `get` hands back the row re-serialized. One statement each, so
+    // concurrent swaps of one row, on any instance, are decided by its row lock. A row that has
+    // expired but was not pruned yet counts as none.
+    async swap(sid, expected, value, ttlSeconds) {
+      const expire = Date.now() / 1000 + ttlSeconds;
+      const { rowCount } =
+        expected === null
+          ? await pool.query(
+              `INSERT INTO ${SESSION_TABLE} AS s (sid, sess, expire)
+               VALUES ($1, $2, to_timestamp($3))
+               ON CONFLICT (sid) DO UPDATE SET sess = EXCLUDED.sess, expire = EXCLUDED.expire
+               WHERE s.expire < now()`,
+              [sid, value, expire],
+            )
+          : await pool.query(
+              `UPDATE ${SESSION_TABLE} SET sess = $3, expire = to_timestamp($4)
+               WHERE sid = $1 AND expire >= now() AND sess::jsonb = $2::jsonb`,
+              [sid, expected, value, expire],
+            );
+      return (rowCount ?? 0) > 0;
+    },
     // Unlike update, this does not skip an expired row; express-session only touches a session it
     // has just read live.
     async touch(sid, ttlSeconds) {
