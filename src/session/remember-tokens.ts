@@ -210,7 +210,7 @@ export class RememberTokens {
     const racing =
       record.previousHash !== undefined &&
       sameHash(presented, record.previousHash) &&
-      Date.now() - (record.rotatedAt ?? 0) <= window;
+      Date.now() - (record.rotatedAt ?? 0) < window;
     if (racing) return { outcome: 'raced' };
     return { outcome: 'stolen', record };
   }
