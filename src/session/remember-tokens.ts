@@ -82,6 +82,7 @@ const SELECTOR_BYTES = 16;
 const VALIDATOR_BYTES = 32;
 /** Compare-and-set attempts on a user's listing before giving up (503). */
 const LISTING_ATTEMPTS = 8;
+const LISTING_FLOOR_MS = 60_000;
 
 const tokenKey = (selector: string) => `remember:${selector}`;
 const listingKey = (userId: string) => `remember-user:${userId}`;
@@ -254,7 +255,8 @@ export class RememberTokens {
       const next = Object.fromEntries(
         Object.entries(change(parseListing(raw))).filter(([, expiresAt]) => expiresAt > now),
       );
-      const lastExpiry = Math.max(now + 1000, ...Object.values(next));
+      // An empty listing stays a minute, so writes in a row do not each find it just expired.
+      const lastExpiry = Math.max(now + LISTING_FLOOR_MS, ...Object.values(next));
       const ttlSeconds = Math.ceil((lastExpiry - now) / 1000);
       if (await this.store.swapRecord(key, raw, JSON.stringify(next), ttlSeconds)) return;
     }

@@ -79,23 +79,25 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
       return (rowCount ?? 0) > 0;
     },
     // Compared as jsonb, since `get` hands back the row re-serialized. One statement each, so
-    // concurrent swaps of one row, on any instance, are decided by its row lock. A row that has
-    // expired but was not pruned yet counts as none.
+    // concurrent swaps of one row, on any instance, are decided by its row lock. A row counts as
+    // gone exactly when `get` says so: connect-pg-simple compares `expire` with the current time
+    // rounded up to the second, where `now()` would see the row live up to a second longer.
     async swap(sid, expected, value, ttlSeconds) {
       const expire = Date.now() / 1000 + ttlSeconds;
+      const readNow = Math.ceil(Date.now() / 1000);
       const { rowCount } =
         expected === null
           ? await pool.query(
               `INSERT INTO ${SESSION_TABLE} AS s (sid, sess, expire)
                VALUES ($1, $2, to_timestamp($3))
                ON CONFLICT (sid) DO UPDATE SET sess = EXCLUDED.sess, expire = EXCLUDED.expire
-               WHERE s.expire < now()`,
-              [sid, value, expire],
+               WHERE s.expire < to_timestamp($4)`,
+              [sid, value, expire, readNow],
             )
           : await pool.query(
               `UPDATE ${SESSION_TABLE} SET sess = $3, expire = to_timestamp($4)
-               WHERE sid = $1 AND expire >= now() AND sess::jsonb = $2::jsonb`,
-              [sid, expected, value, expire],
+               WHERE sid = $1 AND expire >= to_timestamp($5) AND sess::jsonb = $2::jsonb`,
+              [sid, expected, value, expire, readNow],
             );
       return (rowCount ?? 0) > 0;
     },
