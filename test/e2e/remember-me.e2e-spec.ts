@@ -327,3 +327,51 @@ describe.each(STORES)('remember me on the %s store', (kind: StoreUnderTest) => {
       expectStatus(await getAs(one.server, rotated, '/auth/me'), 200, 'new value on the first');
     });
 });
+
+describe('the remember-me cookie over HTTPS, and the login body', () => {
+  let running: RunningApp;
+  const https = { 'X-Forwarded-Proto': 'https' };
+
+  beforeAll(async () => {
+    running = await startForRootApp({
+      store: { kind: 'memory' },
+      cookie: { secure: true, sameSite: 'none' },
+      // supertest speaks plain HTTP from loopback, as nginx would after terminating TLS.
+      trustProxy: 'loopback',
+    });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  const login = async (body: object) =>
+    request(running.server)
+      .post('/auth/login')
+      .set(await csrfHeaders(running.server, undefined, { headers: https }))
+      .set(https)
+      .send({ email: DEMO_EMAIL, password: DEMO_PASSWORD, ...body });
+
+  it('names it __Host-remember when Secure: Path=/, no Domain, HttpOnly, SameSite=Lax', async () => {
+    const res = await login({ remember: true });
+    expectStatus(res, 200, 'POST /auth/login over HTTPS with remember: true');
+    const list = res.headers['set-cookie'] as unknown as string[];
+    const header = list.find((c) => c.startsWith('__Host-remember='));
+    expect(header).toMatch(/; Path=\/(;|$)/);
+    expect(header).toMatch(/; HttpOnly/);
+    expect(header).toMatch(/; Secure/);
+    expect(header).toMatch(/; SameSite=Lax/);
+    expect(header).not.toMatch(/Domain=/);
+    expect(list.some((c) => c.startsWith(`${COOKIE}=`))).toBe(false);
+  });
+
+  it('sets no remember cookie without remember: true, and refuses a remember that is not a boolean', async () => {
+    const plain = await login({});
+    expectStatus(plain, 200, 'POST /auth/login without remember');
+    const list = plain.headers['set-cookie'] as unknown as string[];
+    expect(list.some((c) => c.includes('remember='))).toBe(false);
+    const bad = await login({ remember: 'yes' });
+    expectStatus(bad, 400, 'POST /auth/login with remember: "yes"');
+    expect(bad.body.code).toBe('invalid_request');
+  });
+});
