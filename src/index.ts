@@ -11,6 +11,7 @@ export type {
   MemoryStoreOptions,
   PasswordHashOptions,
   PostgresStoreOptions,
+  RememberMeOptions,
   RedisClusterStoreOptions,
   RedisStoreOptions,
   SameSiteSetting,
@@ -45,6 +46,8 @@ export {
   type StartOptions,
 } from './session/sessions.service.js';
 export type { SessionSummary } from './session/session-summary.js';
+export type { RememberedDevice } from './session/remember-tokens.js';
+export type { SessionListResponse } from './auth/sessions.controller.js';
 export { CurrentUser } from './access/current-user.decorator.js';
 export { createSessionIoAdapter } from './session-io.adapter.js';
 export { isSafeRedirect, safeRedirectTarget } from './core/http/safe-redirect.js';

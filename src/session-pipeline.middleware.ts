@@ -12,6 +12,7 @@ import type { ResolvedSessionOptions } from './core/options/session-options.reso
 import { SESSION_OPTIONS } from './core/session.constants.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import { CsrfMiddleware } from './security/csrf.middleware.js';
+import { RememberMeMiddleware } from './auth/remember-me.middleware.js';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
 import { SessionLifecycleMiddleware } from './session/session-lifecycle.middleware.js';
 import { SessionMiddleware } from './session/session.middleware.js';
@@ -26,7 +27,7 @@ const PIPELINE_STEPS = Symbol('nest-session-auth:PIPELINE_STEPS');
  * The steps of the pipeline, in this order: CORS first, so even refusals are readable by allowed
  * origins; CSRF right after the session it binds its token to, and before the timeouts, so a
  * request from a timed-out session is told 401 session_expired rather than 403 for its now-stale
- * token. A step that is off (`csrf.enabled: false`, `securityHeaders: false`, `corsMiddleware: false`) is
+ * token; remember-me last, once the session is known to be ended. A step that is off (`csrf.enabled: false`, `securityHeaders: false`, `corsMiddleware: false`) is
  * left out; an app's replacement class (`corsMiddleware`, `securityHeadersMiddleware`,
  * `csrfMiddleware`) takes the built-in one's place and is built by Nest in this module, so it can
  * inject what the built-in one does (`SESSION_OPTIONS`, `CsrfService`, …).
@@ -42,6 +43,7 @@ export const sessionPipelineSteps: FactoryProvider<Step[]> = {
     SessionMiddleware,
     CsrfMiddleware,
     SessionLifecycleMiddleware,
+    RememberMeMiddleware,
   ],
   useFactory: async (
     raw: SessionModuleOptions,
@@ -52,6 +54,7 @@ export const sessionPipelineSteps: FactoryProvider<Step[]> = {
     session: Step,
     csrf: Step,
     lifecycle: Step,
+    rememberMe: Step,
   ): Promise<Step[]> => {
     const replace = (builtIn: Step, replacement: Type<Step> | undefined) =>
       replacement ? moduleRef.create(replacement) : builtIn;
@@ -61,6 +64,8 @@ export const sessionPipelineSteps: FactoryProvider<Step[]> = {
       session,
       options.csrf.enabled ? replace(csrf, raw.csrfMiddleware) : undefined,
       lifecycle,
+      // Last: only a request the timeouts and credential checks left signed out is restored.
+      options.rememberMe.enabled ? rememberMe : undefined,
     ];
     return (await Promise.all(steps)).filter((step) => step !== undefined);
   },

@@ -18,6 +18,8 @@ import { LoginThrottler } from './auth/login.throttler.js';
 import { NoStoreMiddleware } from './auth/no-store.middleware.js';
 import { PasswordHasher } from './auth/password.hasher.js';
 import { PasswordService } from './auth/password.service.js';
+import { RememberMeMiddleware } from './auth/remember-me.middleware.js';
+import { RememberMeService } from './auth/remember-me.service.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import { CsrfMiddleware } from './security/csrf.middleware.js';
 import { CsrfService } from './security/csrf.service.js';
@@ -43,6 +45,7 @@ import { SessionMiddleware } from './session/session.middleware.js';
 import { SessionPipelineMiddleware, sessionPipelineSteps } from './session-pipeline.middleware.js';
 import { SessionsService } from './session/sessions.service.js';
 import { UserSessions } from './session/user-sessions.js';
+import { RememberTokens } from './session/remember-tokens.js';
 import { CredentialVersions } from './session/credential-versions.js';
 import {
   SESSION_ASYNC_OPTIONS_TYPE,
@@ -100,6 +103,7 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     CsrfMiddleware,
     CsrfService,
     SessionLifecycleMiddleware,
+    RememberMeMiddleware,
     sessionPipelineSteps,
     SessionPipelineMiddleware,
     NoStoreMiddleware,
@@ -113,6 +117,8 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     CredentialVersions,
     UserSessions,
     SessionsService,
+    RememberTokens,
+    RememberMeService,
     AuthService,
     PasswordService,
     // Terminus's result builder; no TerminusModule needed until the app adds a health route.

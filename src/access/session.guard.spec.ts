@@ -237,6 +237,12 @@ describe('SessionGuard with @RequireRecentLogin', () => {
     });
   });
 
+  it('asks a session a remember-me cookie made for the password, however recent', () => {
+    const restored = { ...signedInAgo(1), viaRememberMe: true };
+    expect(run({ session: restored, recentLogin: 60 }).code).toBe('reauth_required');
+    expect(run({ session: restored }).allowed).toBe(true);
+  });
+
   it("uses the module's recentLoginSeconds (900) when the decorator names none", () => {
     expect(run({ session: signedInAgo(899), recentLogin: null }).allowed).toBe(true);
     expect(run({ session: signedInAgo(901), recentLogin: null }).code).toBe('reauth_required');

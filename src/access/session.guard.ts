@@ -123,6 +123,9 @@ export class SessionGuard implements CanActivate {
   }
 
   protected isRecentLogin(req: Request, windowSeconds: number): boolean {
+    // A remember-me cookie signed this session in, not a password: a stolen cookie must not be
+    // enough to change the password or end the owner's sessions.
+    if (req.session.viaRememberMe) return false;
     const signedInAt = req.session.createdAt;
     return signedInAt !== undefined && Date.now() - signedInAt <= windowSeconds * 1000;
   }

@@ -20,6 +20,8 @@ export interface AuthAuditEvent {
   accountHash?: string;
   /** Public id of the session concerned (`GET /auth/sessions` shows the same id). */
   sessionId?: string;
+  /** Public id of the remembered device (remember-me token) concerned. */
+  deviceId?: string;
   /** Client IP of the request, as `trust proxy` reads it; absent for calls made outside a request. */
   ip?: string;
   userAgent?: string;

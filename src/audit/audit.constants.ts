@@ -13,6 +13,17 @@ export const AUTH_AUDIT_EVENTS = {
   sessionRevoked: 'auth.session.revoked',
   /** Ended by the server on its idle or absolute timeout. */
   sessionExpired: 'auth.session.expired',
+  /** A sign-in with `remember: true` got a remember-me token (`deviceId` names it). */
+  rememberIssued: 'auth.remember.issued',
+  /** A remember-me token signed a browser in again on a new session; its validator rotated. */
+  rememberUsed: 'auth.remember.used',
+  /**
+   * A remember-me token was presented with a validator it no longer has: a copy of the cookie
+   * was used. Every session and token of the user was ended.
+   */
+  rememberTokenTheft: 'auth.remember.theft',
+  /** A remember-me token was deleted: logout, the user, a revocation or an outdated version. */
+  rememberRevoked: 'auth.remember.revoked',
   passwordChanged: 'auth.password.changed',
   passwordChangeFailed: 'auth.password.change_failed',
 } as const;

@@ -26,6 +26,7 @@ import { requireSession } from '../session/session-persistence.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './login.dto.js';
+import { RememberMeService } from './remember-me.service.js';
 
 export interface ProfileResponse {
   profile: SessionProfile;
@@ -48,6 +49,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly csrf: CsrfService,
+    private readonly rememberMe: RememberMeService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
 
@@ -62,6 +64,8 @@ export class AuthController {
     const form = isFormPost(req);
     try {
       const profile = await this.auth.login(req, dto.email, dto.password);
+      // Remember-me: only after the whole sign-in succeeded.
+      await this.rememberMe.afterSignIn(req, res, dto.remember === true);
       if (!form) {
         if (!this.options.csrf.enabled) return { profile };
         return { profile, csrfToken: this.csrf.rotate(req, res) };
@@ -83,6 +87,7 @@ export class AuthController {
   @HttpCode(204)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(req, res);
+    await this.rememberMe.forget(req, res);
     if (isFormPost(req)) res.redirect(303, this.options.loginUrl);
   }
 

@@ -1,4 +1,5 @@
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 export class LoginDto {
   @IsString()
@@ -16,4 +17,13 @@ export class LoginDto {
   @IsString()
   @MaxLength(2048)
   next?: string;
+
+  /**
+   * Keep this browser signed in beyond its session (a remember-me cookie). A form's checkbox
+   * sends `on` (or its `value`, e.g. `true`); anything but a boolean is refused.
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'on' || value === 'true' ? true : value))
+  @IsBoolean({ message: 'remember must be true or false' })
+  remember?: boolean;
 }

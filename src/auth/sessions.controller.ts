@@ -19,12 +19,16 @@ import type { ResolvedSessionOptions } from '../core/options/session-options.res
 import { clearSessionCookie, orStoreUnavailable } from '../session/session-persistence.js';
 import type { SessionSummary } from '../session/session-summary.js';
 import { SessionsService } from '../session/sessions.service.js';
+import { type RememberedDevice, RememberTokens } from '../session/remember-tokens.js';
+import { RememberMeService } from './remember-me.service.js';
 
 /** Public ids are 16 random bytes in base64url. */
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export interface SessionListResponse {
   sessions: SessionSummary[];
+  /** Browsers that a remember-me cookie signs in again; revoke one with its `id`. */
+  rememberedDevices: RememberedDevice[];
 }
 
 export interface RevokeOthersResponse {
@@ -40,12 +44,18 @@ export interface RevokeOthersResponse {
 export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
+    private readonly rememberTokens: RememberTokens,
+    private readonly rememberMe: RememberMeService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {}
 
   @Get('sessions')
   async list(@Req() req: Request): Promise<SessionListResponse> {
-    return { sessions: await orStoreUnavailable(this.sessions.list(req)) };
+    const userId = req.session.profile!.id;
+    const [sessions, rememberedDevices] = await orStoreUnavailable(
+      Promise.all([this.sessions.list(req), this.rememberTokens.list(userId)]),
+    );
+    return { sessions, rememberedDevices };
   }
 
   @Post('sessions/revoke-others')
@@ -60,6 +70,22 @@ export class SessionsController {
       }),
     );
     return { revoked };
+  }
+
+  /**
+   * Forgets a remembered device: its remember-me cookie signs nobody in any more. Declared before
+   * `sessions/:id`, which would not match it anyway (one path segment).
+   */
+  @Delete('sessions/remembered/:id')
+  @HttpCode(204)
+  @RequireRecentLogin()
+  async revokeDevice(
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    const found = PUBLIC_ID.test(id) && (await this.rememberMe.revokeDevice(req, res, id));
+    if (!found) throw new SessionAuthException('remembered_device_not_found');
   }
 
   /** Revoking the current session signs out, like POST /auth/logout. */

@@ -35,6 +35,15 @@ export interface SessionBackend {
   /** Deletes the session; resolves too when there was none. */
   destroy(sid: string): Promise<void>;
   /**
+   * Compare-and-set: stores `value` under `sid` (to expire in `ttlSeconds`) only if the value
+   * there now is exactly `expected`, or, when `expected` is null, only if there is none. Resolves
+   * whether it wrote. Remember-me tokens rotate through it, so two requests that present the same
+   * token cannot both win (see session/remember-tokens.ts). Absent: the Store emulates it with a
+   * `get` and a `create`/`update` under a lock in this process, which is atomic on one instance
+   * only.
+   */
+  swap?(sid: string, expected: string | null, value: string, ttlSeconds: number): Promise<boolean>;
+  /**
    * The values stored under each of `sids`, in order (null where there is none): one round trip
    * instead of one `get` per session when a user lists their sessions. Absent: one `get` each.
    */

@@ -40,5 +40,10 @@ declare module 'express-session' {
      * hash was saved before a store failure is accepted with the new password.
      */
     passwordChangePending?: boolean;
+    /**
+     * True for a session a remember-me cookie made, without a password: `@RequireRecentLogin()`
+     * routes refuse it (401 `reauth_required`) until the user signs in with their password.
+     */
+    viaRememberMe?: boolean;
   }
 }

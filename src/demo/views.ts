@@ -58,6 +58,7 @@ export function loginPage(
   <input type="hidden" name="next" value="${escapeHtml(next)}">
   <label>Email <input name="email" type="email" autocomplete="username" required></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+  <label><input name="remember" type="checkbox" value="true"> Keep me signed in on this device</label>
   <button type="submit">Sign in</button>
 </form>`,
   );

@@ -20,6 +20,7 @@ import {
 } from './session-persistence.js';
 import { type SessionSummary, summarize } from './session-summary.js';
 import { UserSessions } from './user-sessions.js';
+import { RememberTokens } from './remember-tokens.js';
 import type { SessionStore } from '../stores/session.store.js';
 
 export interface RevokeOptions {
@@ -39,6 +40,8 @@ export interface StartOptions {
    * and `start` throws 401 `invalid_credentials`. Default: read when the session is made.
    */
   credentialVersion?: number;
+  /** Made by a remember-me token, not a password: marks it `viaRememberMe`. */
+  viaRememberMe?: boolean;
 }
 
 /** A user's signed-in sessions: starting, rotating, ending, listing and revoking them. */
@@ -50,6 +53,7 @@ export class SessionsService {
     private readonly versions: CredentialVersions,
     private readonly audit: AuditService,
     private readonly userSessions: UserSessions,
+    private readonly rememberTokens: RememberTokens,
   ) {}
 
   /**
@@ -74,6 +78,7 @@ export class SessionsService {
     Object.assign(req.session, requestClient(req), {
       credentialVersion: credentialVersion || undefined,
     });
+    if (options.viaRememberMe) req.session.viaRememberMe = true;
     await this.indexAndSave(req, userId);
     if (options.credentialVersion === undefined) return;
     // A password change or revocation that raised the version while this sign-in was checking
@@ -208,6 +213,15 @@ export class SessionsService {
         userId,
         data.publicId,
         options.reason ?? 'admin',
+        options.req,
+      );
+    }
+    // Remember-me tokens end with the sessions: the raised version refuses them anyway, and
+    // deleting them keeps them from lingering in the user's list.
+    for (const token of await this.rememberTokens.removeAll(userId)) {
+      this.audit.record(
+        AUTH_AUDIT_EVENTS.rememberRevoked,
+        { userId, deviceId: token.publicId, reason: options.reason ?? 'admin' },
         options.req,
       );
     }

@@ -14,6 +14,7 @@ import type {
   SessionIndexEntry,
 } from '../core/session-backend.interface.js';
 import type { SessionSerializer } from './compact-session.serializer.js';
+import { KeyedLock } from './keyed-lock.js';
 import { toCallback, withTimeout } from './store-timeout.js';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
@@ -52,6 +53,8 @@ export class SessionStore extends Store {
   readonly index: SessionIndex;
   /** The id generated for each request's new session, until that session is first saved. */
   private readonly fresh = new WeakMap<Request, string>();
+  /** Serializes `swapRecord` per key on backends without `swap`. */
+  private readonly locks = new KeyedLock();
 
   constructor(
     private readonly backend: SessionBackend,
@@ -173,6 +176,32 @@ export class SessionStore extends Store {
   /** Deletes the session stored under `sid`, if any. */
   remove(sid: string): Promise<void> {
     return this.bounded(this.backend.destroy(sid));
+  }
+
+  /**
+   * A record kept beside the sessions under a key of its own namespace (`remember:…`), as the
+   * backend stores it. Session ids are signed in their cookie, so no request can name such a key
+   * as its session.
+   */
+  readRecord(key: string): Promise<string | null> {
+    return this.bounded(this.backend.get(key));
+  }
+
+  /**
+   * Writes a record only if it still holds `expected` (null: only if there is none); resolves
+   * whether it wrote. See `SessionBackend.swap`; without it, a lock in this process serializes
+   * the read and the write, so the compare holds on this instance only.
+   */
+  swapRecord(key: string, expected: string | null, value: string, ttlSeconds: number) {
+    const { backend } = this;
+    if (backend.swap) return this.bounded(backend.swap(key, expected, value, ttlSeconds));
+    return this.locks.run(key, async () => {
+      const current = await this.bounded(backend.get(key));
+      if (current !== expected) return false;
+      if (expected === null) await this.bounded(backend.create(key, value, ttlSeconds));
+      else return this.bounded(backend.update(key, value, ttlSeconds));
+      return true;
+    });
   }
 
   /**

@@ -191,8 +191,9 @@ describe.each(STORES)('revocation that holds on the %s store', (kind) => {
     const cookies = [await signIn(user), await signIn(user), await signIn(user)];
     app.backend.reset();
     expect(await listOf(cookies[2])).toHaveLength(3);
-    // One GET loads the caller's own session; the three listed ones come in one call.
-    expect(app.backend.count('get')).toBe(1);
+    // One GET loads the caller's own session, one the user's remembered-device listing; the
+    // three listed sessions come in one call.
+    expect(app.backend.count('get')).toBe(2);
     expect(app.backend.count('getMany')).toBe(1);
   });
 

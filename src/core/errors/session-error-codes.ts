@@ -97,6 +97,12 @@ export const SESSION_ERRORS = {
     status: 404,
     message: 'None of your sessions has this id. List your sessions again to get current ids.',
   },
+  /** Like `session_not_found`, for `DELETE /auth/sessions/remembered/:id`. */
+  remembered_device_not_found: {
+    status: 404,
+    message:
+      'None of your remembered devices has this id. List your sessions again to get current ids.',
+  },
   /**
    * Passwords cannot be checked: the argon2 worker pool failed, or the app's user directory did.
    * The server's fault, never a 401, and never counted as a failed sign-in.

@@ -26,3 +26,23 @@ export function sessionCookieOptions(options: ResolvedSessionOptions): SessionCo
     maxAge: options.timeouts.absoluteSeconds * 1000,
   };
 }
+
+/** The remember-me cookie: its name and the attributes it is set and cleared with. */
+export interface RememberCookieSettings {
+  name: string;
+  attributes: Omit<SessionCookieAttributes, 'maxAge' | 'domain'>;
+}
+
+/**
+ * `__Host-remember` when cookies are Secure, so the browser takes it only from this very host over
+ * HTTPS (no Domain, Path=/, as the prefix requires), else `remember`. Host-only either way, and
+ * SameSite=Lax whatever the session cookie's setting: a cross-site request never restores a
+ * session.
+ */
+export function rememberCookieSettings(options: ResolvedSessionOptions): RememberCookieSettings {
+  const secure = options.cookie.secure;
+  return {
+    name: secure ? '__Host-remember' : 'remember',
+    attributes: { httpOnly: true, path: '/', secure, sameSite: 'lax' },
+  };
+}

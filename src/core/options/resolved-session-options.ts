@@ -45,6 +45,7 @@ export interface ResolvedSessionOptions {
     touchIntervalMs: number;
     recentLoginSeconds: number;
   };
+  rememberMe: { enabled: boolean; ttlSeconds: number; raceWindowSeconds: number };
   csrf: { enabled: boolean; cookieName: string; headerName: string };
   cors: { origins: string[] };
   loginThrottle: Required<LoginThrottleOptions>;

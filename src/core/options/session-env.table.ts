@@ -80,6 +80,7 @@ export const SESSION_ENVIRONMENT: readonly EnvRow[] = [
   { env: 'SESSION_TOUCH_FRACTION', path: 'timeouts.touchFraction', parse: number },
   { env: 'SESSION_RECENT_LOGIN_WINDOW', path: 'timeouts.recentLoginSeconds', parse: int },
   { env: 'SESSION_MAX_PER_USER', path: 'maxSessionsPerUser', parse: int },
+  { env: 'REMEMBER_ME_TTL', path: 'rememberMe.ttlSeconds', parse: int },
   { env: 'LOGIN_ACCOUNT_MAX_FAILURES', path: 'loginThrottle.accountMaxFailures', parse: int },
   { env: 'LOGIN_ACCOUNT_LOCKOUT', path: 'loginThrottle.accountLockoutSeconds', parse: int },
   { env: 'LOGIN_ACCOUNT_LOCKOUT_MAX', path: 'loginThrottle.accountMaxLockoutSeconds', parse: int },

@@ -122,6 +122,27 @@ export interface SessionTimeoutOptions {
   recentLoginSeconds?: number;
 }
 
+/**
+ * "Remember me": a sign-in with `remember: true` also gets a long-lived cookie that signs the
+ * browser in again, on a new session, once its session has ended (docs/security-model.md).
+ */
+export interface RememberMeOptions {
+  /** Accept `remember: true` at sign-in. Default true; false ignores it and issues no cookie. */
+  enabled?: boolean;
+  /**
+   * Seconds a remember-me token lives from the sign-in that issued it (using it does not extend
+   * it), from 60 to 31536000. Default 2592000 (30 days).
+   */
+  ttlSeconds?: number;
+  /**
+   * Seconds after a token was used during which its previous value, presented again, is taken for
+   * a request that raced the one that used it (the same browser sending two requests at once):
+   * that request goes on signed out and nothing is revoked. Past it, the previous value means the
+   * token was stolen, and every session and token of the user ends. From 0 to 60. Default 5.
+   */
+  raceWindowSeconds?: number;
+}
+
 /** CSRF protection on every POST, PUT, PATCH and DELETE, login and logout included. */
 export interface CsrfOptions {
   /**
@@ -226,6 +247,8 @@ export interface SessionModuleOptions {
   cookie?: SessionCookieOptions;
   /** Idle and absolute timeouts, touch throttling and the recent-login window. */
   timeouts?: SessionTimeoutOptions;
+  /** "Remember me" at sign-in: the long-lived cookie and its tokens. */
+  rememberMe?: RememberMeOptions;
   /** CSRF protection. */
   csrf?: CsrfOptions;
   /** Origins allowed to call the API with credentials. */

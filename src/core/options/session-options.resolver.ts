@@ -78,6 +78,14 @@ function resolve(o: SessionModuleOptions): ResolvedSessionOptions {
         o.timeouts?.recentLoginSeconds,
       ),
     },
+    rememberMe: {
+      enabled: booleanOption('rememberMe.enabled', o.rememberMe?.enabled),
+      ttlSeconds: numberOption('rememberMe.ttlSeconds', o.rememberMe?.ttlSeconds),
+      raceWindowSeconds: numberOption(
+        'rememberMe.raceWindowSeconds',
+        o.rememberMe?.raceWindowSeconds,
+      ),
+    },
     csrf: {
       enabled: booleanOption('csrf.enabled', o.csrf?.enabled),
       cookieName: csrfCookieName,

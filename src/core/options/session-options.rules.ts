@@ -31,6 +31,9 @@ export const OPTION_RULES = {
   'timeouts.touchFraction': { type: 'number', default: 0.1, min: 0, max: 0.5 },
   maxSessionsPerUser: { type: 'integer', default: 0, min: 1, max: 10_000 },
   'timeouts.recentLoginSeconds': { type: 'integer', default: 900, min: 1, max: YEAR },
+  'rememberMe.enabled': { type: 'boolean', default: true },
+  'rememberMe.ttlSeconds': { type: 'integer', default: 30 * DAY, min: 60, max: YEAR },
+  'rememberMe.raceWindowSeconds': { type: 'integer', default: 5, min: 0, max: 60 },
   'store.kind': {
     type: 'oneOf',
     default: 'memory',

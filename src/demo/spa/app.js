@@ -134,6 +134,7 @@ $('login-form').addEventListener('submit', (event) => {
     const { data } = await api.post('auth/login', {
       email: $('email').value,
       password: $('password').value,
+      remember: $('remember').checked,
     });
     $('password').value = '';
     await refreshCsrf();

@@ -51,6 +51,12 @@ export function createMemoryBackend(options: ResolvedSessionOptions): Promise<Se
       cache.delete(sid);
       return Promise.resolve();
     },
+    // One synchronous check and write: nothing else runs in between.
+    swap(sid, expected, value, ttlSeconds) {
+      if ((cache.get(sid) ?? null) !== expected) return Promise.resolve(false);
+      keep(sid, value, ttlSeconds);
+      return Promise.resolve(true);
+    },
     getMany(sids) {
       const values = sids.map((sid) => cache.get(sid) ?? null);
       return new Promise((resolve) => setImmediate(resolve, values));

@@ -18,10 +18,10 @@ import {
 
 /**
  * Sessions as rows of connect-pg-simple's table (`sid`, `sess`, `expire`), so an existing table
- * keeps working. connect-pg-simple reads, creates, touches and deletes the rows and prunes the
+ * keeps working. connect-pg-simple reads, creates and deletes the rows and prunes the
  * expired ones every `pruneIntervalSeconds`, on this backend's pool; an update is an UPDATE of a
  * row that still exists and has not expired, so it never creates. `expire` is the idle timeout
- * from the last write or touch.
+ * from the last write.
  */
 export function createPostgresBackend(options: ResolvedSessionOptions): Promise<SessionBackend> {
   const store = options.store as ResolvedStoreOf<'postgres'>;
@@ -76,6 +76,29 @@ export function createPostgresBackend(options: ResolvedSessionOptions): Promise<
          WHERE sid = $1 AND expire >= now()`,
         [sid, value, Date.now() / 1000 + ttlSeconds],
       );
+      return (rowCount ?? 0) > 0;
+    },
+    // Compared as jsonb, since `get` hands back the row re-serialized. One statement each, so
+    // concurrent swaps of one row, on any instance, are decided by its row lock. A row counts as
+    // gone exactly when `get` says so: connect-pg-simple compares `expire` with the current time
+    // rounded up to the second, where `now()` would see the row live up to a second longer.
+    async swap(sid, expected, value, ttlSeconds) {
+      const expire = Date.now() / 1000 + ttlSeconds;
+      const readNow = Math.ceil(Date.now() / 1000);
+      const { rowCount } =
+        expected === null
+          ? await pool.query(
+              `INSERT INTO ${SESSION_TABLE} AS s (sid, sess, expire)
+               VALUES ($1, $2, to_timestamp($3))
+               ON CONFLICT (sid) DO UPDATE SET sess = EXCLUDED.sess, expire = EXCLUDED.expire
+               WHERE s.expire < to_timestamp($4)`,
+              [sid, value, expire, readNow],
+            )
+          : await pool.query(
+              `UPDATE ${SESSION_TABLE} SET sess = $3, expire = to_timestamp($4)
+               WHERE sid = $1 AND expire >= to_timestamp($5) AND sess::jsonb = $2::jsonb`,
+              [sid, expected, value, expire, readNow],
+            );
       return (rowCount ?? 0) > 0;
     },
     async destroy(sid) {

@@ -15,7 +15,7 @@ type RedisLifecycle = Pick<SessionBackend, 'kind' | 'ready' | 'ping' | 'close'>;
 
 /**
  * Sessions in one Redis. Each session is one key, `<prefix><session id>`, holding the serialized
- * session with the idle timeout as its TTL. connect-redis reads, creates (a plain SET), touches and
+ * session with the idle timeout as its TTL. connect-redis reads, creates (a plain SET) and
  * deletes it; an update is `SET … XX`, which writes only if the key still exists, so it never
  * creates.
  */
@@ -117,6 +117,14 @@ export function redisBackend(
       });
       return reply === 'OK';
     },
+    // One script, which Redis runs without interleaving; it names one key, so a cluster takes it.
+    async swap(sid, expected, value, ttlSeconds) {
+      const reply = await client.eval(SWAP_SCRIPT, {
+        keys: [prefix + sid],
+        arguments: [expected ?? '', expected === null ? '1' : '0', value, String(ttlSeconds)],
+      });
+      return reply === 1;
+    },
     async destroy(sid) {
       await redisStore.destroy(sid);
     },
@@ -129,6 +137,17 @@ export function redisBackend(
       }),
   };
 }
+
+/** Writes ARGV[3] with a TTL of ARGV[4] s if the key holds ARGV[1] (or, with ARGV[2] = 1, none). */
+const SWAP_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[2] == '1' then
+  if current then return 0 end
+elseif current ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'EX', tonumber(ARGV[4]))
+return 1`;
 
 /** What this backend hands connect-redis where it expects a session: the text and its TTL. */
 interface RedisEntry {
