@@ -128,7 +128,8 @@ const RULES: ComponentRule[] = [
   },
   {
     component: 'the route itself',
-    matches: (url) => url.includes('/dist/') || url.includes('/dist-bench/'),
+    matches: (url) =>
+      !url.includes('/node_modules/') && (url.includes('/dist/') || url.includes('/dist-bench/')),
   },
 ];
 
