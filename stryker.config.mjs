@@ -24,7 +24,7 @@ export const GROUPS = {
     'src/session/session-expiry.ts',
     'src/session/session-lifecycle.middleware.ts',
     // SessionStore.touchIndex: how far a save moves the session's index entry.
-    'src/stores/session.store.ts:218-227',
+    'src/stores/session.store.ts:247-256',
   ],
   'credential-version check': ['src/session/credential-versions.ts'],
 };
