@@ -18,6 +18,9 @@ import { LoginThrottler } from './auth/login.throttler.js';
 import { NoStoreMiddleware } from './auth/no-store.middleware.js';
 import { PasswordHasher } from './auth/password.hasher.js';
 import { PasswordService } from './auth/password.service.js';
+import { SecondFactorService } from './auth/second-factor.service.js';
+import { SecondFactors } from './auth/second-factors.js';
+import { TotpSecretCipher } from './auth/totp-secret.cipher.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import { CsrfMiddleware } from './security/csrf.middleware.js';
 import { CsrfService } from './security/csrf.service.js';
@@ -115,6 +118,9 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     SessionsService,
     AuthService,
     PasswordService,
+    TotpSecretCipher,
+    SecondFactors,
+    SecondFactorService,
     // Terminus's result builder; no TerminusModule needed until the app adds a health route.
     HealthIndicatorService,
     SessionStoreHealthIndicator,
@@ -127,6 +133,7 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     SessionGuard,
     PasswordHasher,
     AuthService,
+    SecondFactorService,
     SessionsService,
     SessionStoreHealthIndicator,
     CsrfService,

@@ -30,6 +30,14 @@ export class AccountHasher {
     return this.name(`email:${email}`);
   }
 
+  /**
+   * The name second-factor codes of this user are counted under: apart from the password's, so a
+   * right password (which clears its own counter) does not clear the failed codes.
+   */
+  forSecondFactor(id: string): string {
+    return this.name(`second-factor:${id}`);
+  }
+
   /** 32 hex characters (128 bits). The prefixes keep an id from ever naming an email. */
   private name(subject: string): string {
     return createHmac('sha256', this.keys.account).update(subject).digest('hex').slice(0, 32);
