@@ -1,19 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { totpCode } from '../../src/testing/index.js';
-import { DEMO_EMAIL, DEMO_PASSWORD } from '../support/apps/demo-app.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, loginCookie } from '../support/apps/demo-app.js';
+import { enrol } from '../support/http/second-factor.js';
+import { openSignedOutSpa, signOutThroughSpa, spaError } from '../support/browser/spa-page.js';
 import { listenDemoApp, type ListeningApp } from '../support/browser/browser-app.js';
 import { openBrowser } from '../support/browser/chromium.js';
 
 // The TOTP second factor through the demo's pages in a real browser: enrol from the QR code
 // page, sign out, sign in with the password, then type the code the test computes from the
 // secret on the page, as an authenticator app would.
+const SPA_USER = { email: 'spa@example.com', password: 'a passphrase for the spa' };
+
 describe('two-step sign-in in Chromium', () => {
   let browser: Browser;
   let api: ListeningApp;
 
   beforeAll(async () => {
-    [browser, api] = await Promise.all([openBrowser(), listenDemoApp({ SESSION_STORE: 'memory' })]);
+    [browser, api] = await Promise.all([
+      openBrowser(),
+      listenDemoApp({
+        SESSION_STORE: 'memory',
+        DEMO_USERS: `${DEMO_EMAIL}:${DEMO_PASSWORD},${SPA_USER.email}:${SPA_USER.password}`,
+      }),
+    ]);
   });
 
   afterAll(async () => {
@@ -75,6 +85,40 @@ describe('two-step sign-in in Chromium', () => {
       await page.fill('input[name=code]', await totpCode(uri, enrolledAt + 30_000));
       await Promise.all([page.waitForURL(url('/profile')), page.click('button[type=submit]')]);
       expect(await page.textContent('#email')).toBe(DEMO_EMAIL);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('asks for the code in the SPA after the password, and takes a recovery code once', async () => {
+    const cookie = await loginCookie(api.server, SPA_USER.email, SPA_USER.password);
+    const { recoveryCodes } = await enrol(api.server, cookie);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await openSignedOutSpa(page, `${api.url()}/spa/`);
+      await page.fill('#email', SPA_USER.email);
+      await page.fill('#password', SPA_USER.password);
+      await page.click('#login');
+      await page.waitForSelector('#second-factor', { state: 'visible' });
+      // A reload asks /auth/me, which says the code is still to come.
+      await page.reload();
+      await page.waitForSelector('#second-factor', { state: 'visible' });
+
+      await page.fill('#code', recoveryCodes[0]);
+      await page.click('#verify');
+      await page.waitForSelector('#signed-in', { state: 'visible' });
+      expect(await page.textContent('#me-email')).toBe(SPA_USER.email);
+      await signOutThroughSpa(page);
+
+      await page.fill('#email', SPA_USER.email);
+      await page.fill('#password', SPA_USER.password);
+      await page.click('#login');
+      await page.waitForSelector('#second-factor', { state: 'visible' });
+      await page.fill('#code', recoveryCodes[0]);
+      await page.click('#verify');
+      await page.waitForSelector('#error', { state: 'visible' });
+      expect(await spaError(page)).toMatch(/^401 The code is incorrect or was already used/);
     } finally {
       await context.close();
     }
