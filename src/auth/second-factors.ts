@@ -84,12 +84,12 @@ export class SecondFactors implements OnModuleInit {
   }
 
   /** False when `timeStep` was already used: the atomic replay check. */
-  advanceTimeStep(userId: string, timeStep: number): Promise<boolean> {
+  async advanceTimeStep(userId: string, timeStep: number): Promise<boolean> {
     return orUnavailable(this.require().advanceTimeStep(userId, timeStep));
   }
 
   /** False when the code was already spent: the atomic single-use check. */
-  consumeRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
+  async consumeRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
     return orUnavailable(this.require().consumeRecoveryCode(userId, codeHash));
   }
 

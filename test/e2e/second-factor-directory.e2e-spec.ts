@@ -1,6 +1,7 @@
-// Two requests with the same TOTP code, or the same recovery code, both past the code check:
-// only one may sign in. Each interleaving is forced by a directory that holds the atomic write
-// (advanceTimeStep, consumeRecoveryCode) of the first request until the second has finished.
+// The second factor against the app's directory. Two requests with the same TOTP code, or the
+// same recovery code, both past the code check: only one may sign in. Each interleaving is forced
+// by a directory that holds the atomic write (advanceTimeStep, consumeRecoveryCode) of the first
+// request until the second has finished. And a directory that fails answers 503, never a sign-in.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ARGON2ID, argon2Hash } from '../../src/auth/argon2.js';
 import { DEFAULT_PASSWORD_HASH_OPTIONS } from '../../src/core/options/session-options.resolver.js';
@@ -13,7 +14,7 @@ import {
 } from '../fixtures/accounts/app.module.js';
 import { loginCookie, type RunningApp, TEST_SECRET } from '../support/apps/demo-app.js';
 import { startFixtureApp } from '../support/apps/fixture-app.js';
-import { expectStatus, postAs } from '../support/http/requests.js';
+import { attemptLogin, expectStatus, postAs } from '../support/http/requests.js';
 import { enrol, passwordStep, sendCode } from '../support/http/second-factor.js';
 import { HoldPoint } from '../support/runner/hold-point.js';
 import { type SessionBackend, startSessionBackend } from '../support/servers/session-backends.js';
@@ -24,9 +25,12 @@ const PASSWORD = 'a passphrase for racing codes';
 class HeldDirectory extends RecordingUserDirectory implements SecondFactorDirectory {
   readonly advancing = new HoldPoint();
   readonly consuming = new HoldPoint();
+  /** Set to make every second-factor read fail, as a database that is down would. */
+  failing = false;
   private readonly factors = new InMemorySecondFactors();
 
   findSecondFactor(userId: string): Promise<SecondFactorRecord | undefined> {
+    if (this.failing) return Promise.reject(new Error('second factors: database down'));
     return this.factors.findSecondFactor(userId);
   }
 
@@ -47,7 +51,7 @@ class HeldDirectory extends RecordingUserDirectory implements SecondFactorDirect
 
 const STORES = ['redis', 'memory', 'postgres', 'redis-cluster'] as const;
 
-describe.each(STORES)('racing second-factor codes on the %s store', (store) => {
+describe.each(STORES)('second-factor codes against the directory on the %s store', (store) => {
   let backend: SessionBackend;
   let running: RunningApp;
   let directory: HeldDirectory;
@@ -60,7 +64,7 @@ describe.each(STORES)('racing second-factor codes on the %s store', (store) => {
       ...DEFAULT_PASSWORD_HASH_OPTIONS,
     });
     directory = new HeldDirectory(
-      ['totp', 'recovery'].map((id) => ({
+      ['totp', 'recovery', 'outage'].map((id) => ({
         id,
         email: `${id}@example.com`,
         displayName: id,
@@ -72,7 +76,7 @@ describe.each(STORES)('racing second-factor codes on the %s store', (store) => {
       AccountsFixtureModule.forRoot({
         session: {
           secrets: [TEST_SECRET],
-          store: backend.store({ keyPrefix: `e2e-totp-race-${process.pid}:` }),
+          store: backend.store({ keyPrefix: `e2e-totp-dir-${process.pid}:` }),
         },
         directory,
       }),
@@ -136,6 +140,22 @@ describe.each(STORES)('racing second-factor codes on the %s store', (store) => {
     const logged = JSON.stringify(events);
     for (const secret of [app.secret, ...app.recoveryCodes, code.replace(/-/g, '')]) {
       expect(logged).not.toContain(secret);
+    }
+  });
+
+  it('fails closed with 503 when the directory cannot read second factors', async () => {
+    const cookie = await loginCookie(server(), 'outage@example.com', PASSWORD);
+    directory.failing = true;
+    try {
+      const login = await attemptLogin(server(), 'outage@example.com', PASSWORD);
+      expect([login.status, login.body.code]).toEqual([503, 'second_factor_unavailable']);
+      expect(login.headers['retry-after']).toBe('5');
+      expect(JSON.stringify(login.body)).not.toMatch(/database down/);
+      const enrol = await postAs(server(), cookie, '/auth/second-factor/enrol');
+      expect([enrol.status, enrol.body.code]).toEqual([503, 'second_factor_unavailable']);
+      expect(enrol.headers['cache-control']).toBe('no-store');
+    } finally {
+      directory.failing = false;
     }
   });
 });
