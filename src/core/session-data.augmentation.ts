@@ -28,7 +28,7 @@ export interface PendingSecondFactor {
 }
 
 /** A TOTP enrolment started and not yet confirmed with a first code. */
-export interface SecondFactorEnrolment {
+export interface UnconfirmedSecondFactor {
   /** The new secret, encrypted as it will be stored (never in clear in the session store). */
   encryptedSecret: string;
   /** Epoch ms the enrolment started. */
@@ -64,6 +64,6 @@ declare module 'express-session' {
     /** Set between the password step and the second factor; `profile` is unset meanwhile. */
     pendingSecondFactor?: PendingSecondFactor;
     /** A TOTP secret shown for enrolment and waiting for its first code. */
-    secondFactorEnrolment?: SecondFactorEnrolment;
+    secondFactorEnrolment?: UnconfirmedSecondFactor;
   }
 }
