@@ -1,4 +1,4 @@
-// auth/ — the routes the module owns (login, logout, password, sessions) and the services behind them.
+// auth/ — the routes the module owns (login, logout, password, sessions, second factor) and the services behind them.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { SESSION_KEYS } from '../core/session.constants.js';
