@@ -15,6 +15,7 @@ export type {
   RedisClusterStoreOptions,
   RedisStoreOptions,
   SameSiteSetting,
+  SecondFactorOptions,
   SessionCookieOptions,
   SessionModuleOptions,
   SessionRoutesOptions,
@@ -79,10 +80,30 @@ export {
 export { CsrfService, type CsrfTokenResponse } from './security/csrf.service.js';
 export { CsrfMiddleware, CSRF_FORM_FIELD } from './security/csrf.middleware.js';
 export { AuthService, type CheckedPassword } from './auth/auth.service.js';
-export type { LoginResponse, ProfileResponse } from './auth/auth.controller.js';
+export type {
+  LoginResponse,
+  ProfileResponse,
+  SecondFactorRequiredResponse,
+} from './auth/auth.controller.js';
 export { SessionRoutePaths } from './core/http/session-routes.js';
 export { PasswordHasher } from './auth/password.hasher.js';
-export type { UserDirectory, UserRecord } from './auth/user-directory.interface.js';
+export type {
+  SecondFactorDirectory,
+  SecondFactorRecord,
+  UserDirectory,
+  UserRecord,
+} from './auth/user-directory.interface.js';
+export {
+  SecondFactorService,
+  type RecoveryCodesResponse,
+  type SecondFactorEnrolment,
+  type SecondFactorStatus,
+} from './auth/second-factor.service.js';
+export {
+  RecoveryCodesDto,
+  SecondFactorCodeDto,
+  SecondFactorConfirmDto,
+} from './auth/second-factor.dto.js';
 export { LoginDto } from './auth/login.dto.js';
 export { PasswordChangeDto } from './auth/password-change.dto.js';
 export { AUTH_AUDIT_EVENTS } from './audit/audit.constants.js';

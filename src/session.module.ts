@@ -20,6 +20,9 @@ import { PasswordHasher } from './auth/password.hasher.js';
 import { PasswordService } from './auth/password.service.js';
 import { RememberMeMiddleware } from './auth/remember-me.middleware.js';
 import { RememberMeService } from './auth/remember-me.service.js';
+import { SecondFactorService } from './auth/second-factor.service.js';
+import { SecondFactors } from './auth/second-factors.js';
+import { TotpSecretCipher } from './auth/totp-secret.cipher.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import { CsrfMiddleware } from './security/csrf.middleware.js';
 import { CsrfService } from './security/csrf.service.js';
@@ -121,6 +124,9 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     RememberMeService,
     AuthService,
     PasswordService,
+    TotpSecretCipher,
+    SecondFactors,
+    SecondFactorService,
     // Terminus's result builder; no TerminusModule needed until the app adds a health route.
     HealthIndicatorService,
     SessionStoreHealthIndicator,
@@ -133,6 +139,7 @@ type StaticFlags = Pick<SessionModuleOptions, 'isGlobal' | 'routes'>;
     SessionGuard,
     PasswordHasher,
     AuthService,
+    SecondFactorService,
     SessionsService,
     SessionStoreHealthIndicator,
     CsrfService,

@@ -17,6 +17,7 @@ import {
 } from '../core/session.constants.js';
 import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import { sessionEndedBy } from '../session/session-expiry.js';
+import { pendingSecondFactorState } from '../session/pending-second-factor.js';
 import { storeUnavailable } from '../session/session-persistence.js';
 import { requestOf, responseOf } from './execution-request.js';
 import type { ResolvedSessionOptions } from '../core/options/session-options.resolver.js';
@@ -137,6 +138,10 @@ export class SessionGuard implements CanActivate {
     }
     // Say why when the server has just ended the session, so the client can tell the user.
     if (sessionEndedBy(req)) throw new SessionAuthException('session_expired');
+    // The password checked out and the code is still to come: the client shows the code field.
+    const pending = pendingSecondFactorState(req.session, this.options.secondFactor.pendingSeconds);
+    if (pending === 'pending') throw new SessionAuthException('second_factor_required');
+    if (pending === 'expired') throw new SessionAuthException('second_factor_expired');
     throw new SessionAuthException('unauthenticated');
   }
 

@@ -26,4 +26,13 @@ export const AUTH_AUDIT_EVENTS = {
   rememberRevoked: 'auth.remember.revoked',
   passwordChanged: 'auth.password.changed',
   passwordChangeFailed: 'auth.password.change_failed',
+  /** The password checked out; the session now waits for the second factor. */
+  loginSecondFactorPending: 'auth.login.second_factor_pending',
+  /** A wrong or reused code (sign-in, enrolment, disabling, new recovery codes). */
+  secondFactorFailed: 'auth.second_factor.failed',
+  /** A recovery code was spent (sign-in or disabling). */
+  recoveryCodeUsed: 'auth.second_factor.recovery_code_used',
+  secondFactorEnabled: 'auth.second_factor.enabled',
+  secondFactorDisabled: 'auth.second_factor.disabled',
+  recoveryCodesRegenerated: 'auth.second_factor.recovery_codes_regenerated',
 } as const;

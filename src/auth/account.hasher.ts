@@ -1,4 +1,4 @@
-// auth/ — the routes the module owns (login, logout, password, sessions) and the services behind them.
+// auth/ — the routes the module owns (login, logout, password, sessions, second factor) and the services behind them.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { SESSION_KEYS } from '../core/session.constants.js';
@@ -28,6 +28,14 @@ export class AccountHasher {
   /** The name of an email no account answers to, already trimmed and lower-cased. */
   forEmail(email: string): string {
     return this.name(`email:${email}`);
+  }
+
+  /**
+   * The name second-factor codes of this user are counted under: apart from the password's, so a
+   * right password (which clears its own counter) does not clear the failed codes.
+   */
+  forSecondFactor(id: string): string {
+    return this.name(`second-factor:${id}`);
   }
 
   /** 32 hex characters (128 bits). The prefixes keep an id from ever naming an email. */

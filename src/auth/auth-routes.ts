@@ -2,10 +2,16 @@ import { Controller, type Type } from '@nestjs/common';
 import { DEFAULT_ROUTES_PATH } from '../core/http/session-routes.js';
 import { AuthController } from './auth.controller.js';
 import { PasswordController } from './password.controller.js';
+import { SecondFactorController } from './second-factor.controller.js';
 import { SessionsController } from './sessions.controller.js';
 
 /** The module's controllers, all at `@Controller('auth')`. */
-const AUTH_CONTROLLERS: readonly Type[] = [AuthController, SessionsController, PasswordController];
+const AUTH_CONTROLLERS: readonly Type[] = [
+  AuthController,
+  SessionsController,
+  PasswordController,
+  SecondFactorController,
+];
 
 const byPath = new Map<string, readonly Type[]>();
 

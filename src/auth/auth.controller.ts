@@ -41,6 +41,17 @@ export interface LoginResponse extends ProfileResponse {
   csrfToken?: string;
 }
 
+/**
+ * What `POST /auth/login` answers when the password checked out and the account has a second
+ * factor: nobody is signed in yet; send the code to `POST /auth/second-factor`.
+ */
+export interface SecondFactorRequiredResponse {
+  secondFactorRequired: true;
+  state: 'pending_second_factor';
+  /** The token for the code request (the session id changed); absent when CSRF is off. */
+  csrfToken?: string;
+}
+
 /** `/auth`: JSON for SPAs and API clients, redirects for classic HTML form posts. */
 @Controller('auth')
 @UseGuards(SessionRoutesGuard)
@@ -60,7 +71,7 @@ export class AuthController {
     @Body() dto: LoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<LoginResponse | void> {
+  ): Promise<LoginResponse | SecondFactorRequiredResponse | void> {
     const form = isFormPost(req);
     try {
       const profile = await this.auth.login(req, dto.email, dto.password);
@@ -72,6 +83,12 @@ export class AuthController {
       }
       res.redirect(303, safeRedirectTarget(dto.next));
     } catch (err) {
+      if (isSessionError(err, 'second_factor_required')) {
+        const pending = req.session?.pendingSecondFactor;
+        // Saved with the session at the end of this request; used by POST /auth/second-factor.
+        if (pending && dto.remember === true) pending.remember = true;
+        return this.secondFactorStep(req, res, form, dto.next);
+      }
       const error = formLoginError(err);
       if (!form || !error) throw err;
       res.redirect(
@@ -79,6 +96,29 @@ export class AuthController {
         withQuery(this.options.loginUrl, { error, next: safeRedirectTarget(dto.next) }),
       );
     }
+  }
+
+  /**
+   * The password checked out and the session waits for the second factor (the
+   * `pending_second_factor` state): JSON says so with the new CSRF token, a form goes on to the
+   * code page.
+   */
+  private secondFactorStep(
+    req: Request,
+    res: Response,
+    form: boolean,
+    next: string | undefined,
+  ): SecondFactorRequiredResponse | void {
+    if (form) {
+      const page = withQuery(this.options.secondFactor.pageUrl, { next: safeRedirectTarget(next) });
+      return res.redirect(303, page);
+    }
+    const answer: SecondFactorRequiredResponse = {
+      secondFactorRequired: true,
+      state: 'pending_second_factor',
+    };
+    if (this.options.csrf.enabled) answer.csrfToken = this.csrf.rotate(req, res);
+    return answer;
   }
 
   /** POST only: a GET that logs out could be triggered by any <img> on another site. */

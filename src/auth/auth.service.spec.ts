@@ -12,6 +12,7 @@ import { SessionAuthException } from '../core/errors/session-auth.exception.js';
 import type { CredentialVersions } from '../session/credential-versions.js';
 import type { SessionsService } from '../session/sessions.service.js';
 import type { AccountHasher } from './account.hasher.js';
+import type { SecondFactors } from './second-factors.js';
 import { AuthService, NO_COMPARE_AND_SET } from './auth.service.js';
 import type { LoginThrottler } from './login.throttler.js';
 import type { PasswordHasher } from './password.hasher.js';
@@ -128,6 +129,8 @@ function services(directory: UserDirectory) {
     credentialVersions,
     audit,
     options,
+    // A directory without second factors: every user signs in with the password alone.
+    { find: () => Promise.resolve(undefined) } as unknown as SecondFactors,
   );
   const passwords = new PasswordService(
     moduleRef,

@@ -22,6 +22,7 @@ import { AUTH_AUDIT_EVENTS } from '../audit/audit.constants.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LoginThrottler, passwordCheckFailure } from './login.throttler.js';
 import { PasswordHasher } from './password.hasher.js';
+import { SecondFactors } from './second-factors.js';
 import type { UserDirectory, UserRecord } from './user-directory.interface.js';
 
 export const MISSING_USER_DIRECTORY =
@@ -75,6 +76,7 @@ export class AuthService implements OnModuleInit {
     private readonly versions: CredentialVersions,
     private readonly audit: AuditService,
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly secondFactors: SecondFactors,
   ) {}
 
   onModuleInit(): void {
@@ -115,13 +117,35 @@ export class AuthService implements OnModuleInit {
       },
     );
     const profile = toProfile(user);
+    // A user with a second factor is not signed in yet: the session waits for the code, and the
+    // caller (AuthController, or an app's own route) learns it from this 401.
+    if (await this.secondFactors.find(user.id)) {
+      await this.secondFactors.startPending(req, profile, {
+        credentialVersion,
+        accountHash: account,
+      });
+      throw new SessionAuthException('second_factor_required');
+    }
+    await this.startSignedIn(req, profile, { credentialVersion, accountHash: account });
+    return profile;
+  }
+
+  /**
+   * Signs `profile` in once every credential checked out (the password, and the second factor
+   * when the user has one): a new session id, the credential version read before the password
+   * was checked, the user's session index, and the audit event.
+   */
+  async startSignedIn(
+    req: Request,
+    profile: SessionProfile,
+    { credentialVersion, accountHash }: { credentialVersion?: number; accountHash: string },
+  ): Promise<void> {
     await this.sessions.start(req, profile, { credentialVersion });
     this.audit.record(
       AUTH_AUDIT_EVENTS.loginSucceeded,
-      { userId: user.id, accountHash: account, sessionId: req.session.publicId },
+      { userId: profile.id, accountHash, sessionId: req.session.publicId },
       req,
     );
-    return profile;
   }
 
   /** Deletes the session in the store and expires the cookie with the attributes it was set with. */

@@ -250,6 +250,8 @@ export function passwordCheckFailure(err: unknown): HttpException {
 
 function isCredentialsFailure(err: unknown): boolean {
   return (
-    isSessionError(err, 'invalid_credentials') || isSessionError(err, 'invalid_current_password')
+    isSessionError(err, 'invalid_credentials') ||
+    isSessionError(err, 'invalid_current_password') ||
+    isSessionError(err, 'invalid_second_factor_code')
   );
 }

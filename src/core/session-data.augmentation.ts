@@ -11,6 +11,35 @@ export interface SessionProfile {
   roles: string[];
 }
 
+/**
+ * A sign-in whose password checked out and that waits for its second factor: the
+ * `pending_second_factor` state. Kept apart from `profile`, so nothing that looks for a signed-in
+ * user finds one until the code is checked.
+ */
+export interface PendingSecondFactor {
+  /** Who signs in once the code checks out (copied at the password step, as `profile` would be). */
+  profile: SessionProfile;
+  /** Epoch ms of the password step: the pending state ends `secondFactor.pendingSeconds` later. */
+  startedAt: number;
+  /** The credential version read before the password was checked, recorded at completion. */
+  credentialVersion?: number;
+  /** The throttling and audit name of the account (AccountHasher) the password step used. */
+  accountHash: string;
+  /**
+   * The password step asked to be remembered (`remember: true`): the remember-me token is
+   * issued once the code checks out, never before, so it stands for both factors.
+   */
+  remember?: boolean;
+}
+
+/** A TOTP enrolment started and not yet confirmed with a first code. */
+export interface UnconfirmedSecondFactor {
+  /** The new secret, encrypted as it will be stored (never in clear in the session store). */
+  encryptedSecret: string;
+  /** Epoch ms the enrolment started. */
+  startedAt: number;
+}
+
 declare module 'express-session' {
   interface SessionData {
     profile?: SessionProfile;
@@ -45,5 +74,9 @@ declare module 'express-session' {
      * routes refuse it (401 `reauth_required`) until the user signs in with their password.
      */
     viaRememberMe?: boolean;
+    /** Set between the password step and the second factor; `profile` is unset meanwhile. */
+    pendingSecondFactor?: PendingSecondFactor;
+    /** A TOTP secret shown for enrolment and waiting for its first code. */
+    secondFactorEnrolment?: UnconfirmedSecondFactor;
   }
 }

@@ -16,6 +16,11 @@ export interface SessionKeys {
   csrf: Buffer[];
   /** Names an attempted account in throttling counters and audit lines (the first secret only). */
   account: Buffer;
+  /**
+   * Encrypts TOTP secrets at rest (AES-256-GCM): the first key encrypts, every key decrypts, so
+   * a rotated SESSION_SECRET still opens the secrets stored under the old one.
+   */
+  totp: Buffer[];
 }
 
 /** HKDF `info` labels: changing one changes that key, and so invalidates what it signed. */
@@ -23,6 +28,7 @@ const PURPOSES = {
   cookie: 'nest-session-auth/v1/session-cookie',
   csrf: 'nest-session-auth/v1/csrf-token',
   account: 'nest-session-auth/v1/account-name',
+  totp: 'nest-session-auth/v1/totp-secret',
 } as const;
 
 /** Computed once at boot (SessionModule's SESSION_KEYS provider): HKDF is cheap but not free. */
@@ -34,5 +40,6 @@ export function deriveSessionKeys(secrets: readonly string[]): SessionKeys {
     cookie: secrets.map((secret) => derive(secret, PURPOSES.cookie)),
     csrf: secrets.map((secret) => derive(secret, PURPOSES.csrf)),
     account: derive(secrets[0], PURPOSES.account),
+    totp: secrets.map((secret) => derive(secret, PURPOSES.totp)),
   };
 }

@@ -11,6 +11,7 @@ import { demoConfig } from './demo.config.js';
 import { DemoController } from './demo.controller.js';
 import { DemoUserDirectory } from './demo-user.directory.js';
 import { HealthController } from './health.controller.js';
+import { SecondFactorPagesController } from './second-factor-pages.controller.js';
 import { SpaController } from './spa.controller.js';
 
 @Module({})
@@ -35,7 +36,7 @@ export class AppModule {
         // already logs one line when the store goes down and one when it is back.
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [DemoController, HealthController, SpaController],
+      controllers: [DemoController, SecondFactorPagesController, HealthController, SpaController],
       providers: [
         { provide: USER_DIRECTORY, useClass: DemoUserDirectory },
         // Every route needs a session unless marked @Public().

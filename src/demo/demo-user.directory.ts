@@ -2,17 +2,26 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PasswordHasher } from '../auth/password.hasher.js';
 import type { UserDirectory, UserRecord } from '../auth/user-directory.interface.js';
+import { InMemorySecondFactors } from '../testing/in-memory-second-factors.js';
 import { demoConfig } from './demo.config.js';
 
-/** Users seeded from DEMO_USERS and hashed at boot; a real app backs this with its database. */
+/**
+ * Users seeded from DEMO_USERS and hashed at boot, with TOTP second factors kept in memory
+ * (InMemorySecondFactors); a real app backs this with its database.
+ */
 @Injectable()
-export class DemoUserDirectory implements UserDirectory, OnModuleInit {
+export class DemoUserDirectory
+  extends InMemorySecondFactors
+  implements UserDirectory, OnModuleInit
+{
   private readonly users = new Map<string, UserRecord>();
 
   constructor(
     @Inject(demoConfig.KEY) private readonly config: ConfigType<typeof demoConfig>,
     private readonly hasher: PasswordHasher,
-  ) {}
+  ) {
+    super();
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.config.defaultUsers) {

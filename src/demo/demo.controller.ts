@@ -60,7 +60,7 @@ export class DemoController {
 
 function loginError(error: unknown): LoginPageError | undefined {
   if (error === undefined) return undefined;
-  return error === 'throttled' ? 'throttled' : 'invalid';
+  return error === 'throttled' || error === 'expired' ? error : 'invalid';
 }
 
 /** Appends this page to the signed-in session's history (the demo's own session data). */

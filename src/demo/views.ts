@@ -13,7 +13,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -33,15 +33,16 @@ export function homePage(profile: SessionProfile | undefined): string {
 }
 
 /** The token field every form that posts here carries (the CSRF check reads `_csrf`). */
-function csrfField(token: string): string {
+export function csrfField(token: string): string {
   return `<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`;
 }
 
-export type LoginPageError = 'invalid' | 'throttled';
+export type LoginPageError = 'invalid' | 'throttled' | 'expired';
 
 const LOGIN_ERRORS: Record<LoginPageError, string> = {
   invalid: 'The email or password is incorrect.',
   throttled: 'Too many failed attempts. Wait a few minutes, then try again.',
+  expired: 'The sign-in waited too long for its code. Sign in again.',
 };
 
 export function loginPage(
@@ -78,6 +79,7 @@ export function profilePage(
 <dl><dt>Name</dt><dd id="name">${escapeHtml(profile.displayName)}</dd>
 <dt>Email</dt><dd id="email">${escapeHtml(profile.email)}</dd>
 <dt>Roles</dt><dd>${escapeHtml(profile.roles.join(', '))}</dd></dl>
+<p><a href="/account/second-factor">Two-step sign-in</a></p>
 <h2>Pages visited in this session</h2><ol id="history">${visits}</ol>
 <form method="post" action="/auth/logout">${csrfField(csrfToken)}
   <button type="submit">Sign out</button></form>`,

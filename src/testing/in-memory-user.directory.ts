@@ -1,6 +1,7 @@
 import { ARGON2ID, argon2Hash } from '../auth/argon2.js';
 import type { UserDirectory, UserRecord } from '../auth/user-directory.interface.js';
 import { DEFAULT_PASSWORD_HASH_OPTIONS } from '../core/options/session-options.resolver.js';
+import { InMemorySecondFactors } from './in-memory-second-factors.js';
 
 /** A user for tests: email and password, the rest optional. */
 export interface TestUser {
@@ -18,12 +19,14 @@ export interface TestUser {
  * InMemoryUserDirectory([{ email: 'ada@example.com', password: 'a passphrase' }]) }`. The
  * passwords are hashed with argon2id as the module hashes them (OWASP's parameters), in the
  * background, so the first sign-in waits for them; password changes are kept. It implements
- * `compareAndSetPasswordHash` as a database would, so tests see the races a real directory sees.
+ * `compareAndSetPasswordHash` as a database would, so tests see the races a real directory sees,
+ * and the second-factor methods (`InMemorySecondFactors`), so users can enrol a TOTP app.
  */
-export class InMemoryUserDirectory implements UserDirectory {
+export class InMemoryUserDirectory extends InMemorySecondFactors implements UserDirectory {
   private readonly users: Promise<Map<string, UserRecord>>;
 
   constructor(users: TestUser[]) {
+    super();
     this.users = Promise.all(users.map(toRecord)).then(
       (records) => new Map(records.map((record) => [record.email, record])),
     );

@@ -62,6 +62,10 @@ describe('the module routes at routes.path under a global prefix', () => {
     const sessions = await agent.get('/api/account/sessions').expect(200);
     expect(sessions.body.sessions).toHaveLength(1);
     await agent.post('/api/account/sessions/revoke-others').expect(200, { revoked: 0 });
+    const secondFactor = await agent.get('/api/account/second-factor').expect(200);
+    expect(secondFactor.body).toEqual({ available: true, enabled: false, recoveryCodesLeft: 0 });
+    expect(secondFactor.headers['cache-control']).toBe('no-store');
+    expect((await request(server).get('/api/auth/second-factor')).status).toBe(404);
     expect((await request(server).get('/api/auth/csrf')).status).toBe(404);
     expect((await request(server).get('/api/auth/me')).status).toBe(404);
   });

@@ -133,6 +133,59 @@ export const SESSION_ERRORS = {
     status: 403,
     message: 'Signing in needs a secure connection. Open this site over https:// and try again.',
   },
+  /**
+   * The password checked out and the account has a second factor: the session waits for the
+   * code (`POST /auth/second-factor`) and is not signed in yet.
+   */
+  second_factor_required: {
+    status: 401,
+    message:
+      'Enter the code from your authenticator app (or a recovery code) to finish signing in.',
+  },
+  /** The pending sign-in waited longer than `secondFactor.pendingSeconds` for its code. */
+  second_factor_expired: {
+    status: 401,
+    message: 'The sign-in waited too long for its code. Sign in with your password again.',
+  },
+  /** `POST /auth/second-factor` on a session that has no sign-in waiting for a code. */
+  second_factor_not_pending: {
+    status: 401,
+    message: 'No sign-in is waiting for a code. Sign in with your password first.',
+  },
+  /** A wrong, reused or expired code; counted like a wrong password. */
+  invalid_second_factor_code: {
+    status: 401,
+    message:
+      'The code is incorrect or was already used. Enter the current code from your ' +
+      'authenticator app, or an unused recovery code.',
+  },
+  /** The app's UserDirectory does not implement the second-factor methods. */
+  second_factor_unsupported: {
+    status: 501,
+    message: 'Two-step sign-in is not available on this server.',
+  },
+  second_factor_already_enabled: {
+    status: 409,
+    message:
+      'Two-step sign-in is already on for your account. Turn it off first to set it up again.',
+  },
+  second_factor_not_enabled: {
+    status: 409,
+    message: 'Two-step sign-in is not on for your account.',
+  },
+  /** A confirmation without a started enrolment in this session. */
+  second_factor_enrolment_missing: {
+    status: 409,
+    message: 'No set-up of two-step sign-in is under way. Start the set-up again.',
+  },
+  /** The user directory failed while reading or writing second-factor data. Fail closed. */
+  second_factor_unavailable: {
+    status: 503,
+    message:
+      'Two-step sign-in is temporarily unavailable. Wait for the number of seconds in the ' +
+      'Retry-After header, then try again.',
+    retryAfterSeconds: 5,
+  },
   /** An unsafe request without a CSRF token (header or `_csrf` form field). */
   csrf_token_missing: {
     status: 403,

@@ -3,6 +3,7 @@ import type {
   LoginThrottleOptions,
   PasswordHashOptions,
   SameSiteSetting,
+  SecondFactorOptions,
 } from './session-options.interface.js';
 
 /** The store settings with every default filled in, one shape per kind. */
@@ -51,6 +52,7 @@ export interface ResolvedSessionOptions {
   loginThrottle: Required<LoginThrottleOptions>;
   passwordHash: Required<PasswordHashOptions>;
   audit: { log: boolean };
+  secondFactor: Required<SecondFactorOptions>;
   trustProxy?: string | number | boolean;
   loginUrl: string;
   securityHeaders: boolean;

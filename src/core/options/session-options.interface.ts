@@ -216,6 +216,30 @@ export interface AuditOptions {
   log?: boolean;
 }
 
+/**
+ * TOTP second factor (RFC 6238). On for every user who enrolled, as soon as the app's
+ * `UserDirectory` implements the second-factor methods; these options only tune it.
+ */
+export interface SecondFactorOptions {
+  /**
+   * Seconds a sign-in whose password checked out may wait for its code, from 1 to 3600. Default
+   * 300 (5 min): long enough to open an authenticator app, short enough that a half-finished
+   * sign-in on a shared computer does not linger.
+   */
+  pendingSeconds?: number;
+  /**
+   * The issuer an authenticator app shows beside the account (the otpauth URI's `issuer`),
+   * 1-64 characters without `:`. Default `nest-session-auth`; set it to the app's name.
+   */
+  issuer?: string;
+  /**
+   * Where a form sign-in goes after the password step of a user with a second factor: a path on
+   * this site that shows a code field posting to `POST /auth/second-factor`. Default
+   * `/login/second-factor`.
+   */
+  pageUrl?: string;
+}
+
 /** Where the module's routes go (the `routes` option). */
 export interface SessionRoutesOptions {
   /** The controllers' path, e.g. `account` or `api/v1/auth`. Default `auth`. */
@@ -259,6 +283,8 @@ export interface SessionModuleOptions {
   passwordHash?: PasswordHashOptions;
   /** The audit log. */
   audit?: AuditOptions;
+  /** The TOTP second factor (on when the UserDirectory supports it). */
+  secondFactor?: SecondFactorOptions;
   /**
    * Express's `trust proxy` setting (e.g. `loopback`, `1`). Default unset: X-Forwarded-* are
    * ignored, so a client cannot claim HTTPS or another IP. Set it when behind nginx.

@@ -99,6 +99,11 @@ function resolve(o: SessionModuleOptions): ResolvedSessionOptions {
       parallelism: numberOption('passwordHash.parallelism', o.passwordHash?.parallelism),
     },
     audit: { log: booleanOption('audit.log', o.audit?.log) },
+    secondFactor: {
+      pendingSeconds: numberOption('secondFactor.pendingSeconds', o.secondFactor?.pendingSeconds),
+      issuer: textOption('secondFactor.issuer', o.secondFactor?.issuer)!,
+      pageUrl: textOption('secondFactor.pageUrl', o.secondFactor?.pageUrl)!,
+    },
     trustProxy: resolveTrustProxy(o.trustProxy, production),
     loginUrl: textOption('loginUrl', o.loginUrl)!,
     securityHeaders: booleanOption('securityHeaders', o.securityHeaders),

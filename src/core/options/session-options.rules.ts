@@ -83,6 +83,20 @@ export const OPTION_RULES = {
   'passwordHash.timeCost': { type: 'integer', default: 2, min: 1, max: 100 },
   'passwordHash.parallelism': { type: 'integer', default: 1, min: 1, max: 64 },
   'audit.log': { type: 'boolean', default: true },
+  'secondFactor.pendingSeconds': { type: 'integer', default: 300, min: 1, max: 3600 },
+  // `:` separates issuer and account in the otpauth label.
+  'secondFactor.issuer': {
+    type: 'text',
+    default: 'nest-session-auth',
+    pattern: /^[^:]{1,64}$/,
+    hint: '1-64 characters without a colon, such as your app name',
+  },
+  'secondFactor.pageUrl': {
+    type: 'text',
+    default: '/login/second-factor',
+    pattern: /^\/(?![/\\])\S*$/,
+    hint: 'a path on this site such as /login/second-factor',
+  },
   // A path on this site; `//host` or `/\host` would send the browser to another site.
   loginUrl: {
     type: 'text',

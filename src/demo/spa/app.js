@@ -65,7 +65,15 @@ async function run(action) {
 
 function showSignedOut() {
   $('signed-in').hidden = true;
+  $('second-factor').hidden = true;
   $('signed-out').hidden = false;
+}
+
+/** The password checked out and the account has a second factor: ask for the code. */
+function showCodeStep() {
+  $('signed-out').hidden = true;
+  $('second-factor').hidden = false;
+  $('code').focus();
 }
 
 function showProfile(profile) {
@@ -73,6 +81,7 @@ function showProfile(profile) {
   $('me-email').textContent = profile.email;
   $('me-roles').textContent = profile.roles.join(', ');
   $('signed-out').hidden = true;
+  $('second-factor').hidden = true;
   $('signed-in').hidden = false;
 }
 
@@ -81,6 +90,8 @@ async function loadMe() {
     showProfile((await api.get('auth/me')).data.profile);
     await loadSessions();
   } catch (err) {
+    const code = err.response && err.response.data && err.response.data.code;
+    if (code === 'second_factor_required') return showCodeStep();
     if (err.response && err.response.status === 401) return showSignedOut();
     throw err;
   }
@@ -138,8 +149,28 @@ $('login-form').addEventListener('submit', (event) => {
     });
     $('password').value = '';
     await refreshCsrf();
+    if (data.secondFactorRequired) return showCodeStep();
     showProfile(data.profile);
     await loadSessions();
+  });
+});
+
+$('code-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    try {
+      const { data } = await api.post('auth/second-factor', { code: $('code').value.trim() });
+      await refreshCsrf();
+      showProfile(data.profile);
+      await loadSessions();
+    } catch (err) {
+      // The wait for the code ended: start again at the password.
+      const code = err.response && err.response.data && err.response.data.code;
+      if (code === 'second_factor_expired' || code === 'second_factor_not_pending') showSignedOut();
+      throw err;
+    } finally {
+      $('code').value = '';
+    }
   });
 });
 
