@@ -11,8 +11,9 @@ import { RememberMeService } from './remember-me.service.js';
 export class RememberMeMiddleware implements NestMiddleware {
   constructor(private readonly rememberMe: RememberMeService) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    await this.rememberMe.restore(req, res);
-    next();
+  use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    // Signed in: nothing to restore, and no promise on the path every guarded request takes.
+    if (req.session?.profile) return next();
+    return this.rememberMe.restore(req, res).then(() => next());
   }
 }
